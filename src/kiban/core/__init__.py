@@ -1,0 +1,1 @@
+"""Core services every Kiban system stands on: organisations, people, audit, notifications, attachments."""

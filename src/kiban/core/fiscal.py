@@ -1,0 +1,89 @@
+"""Japanese fiscal years (April to March) with the era name (令和, 平成, 昭和) beside the western year."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+# (first fiscal year counted in the era, kanji, romanised). FY2019 is 令和元年度 by government usage.
+_ERAS = (
+    (2019, "令和", "Reiwa"),
+    (1989, "平成", "Heisei"),
+    (1926, "昭和", "Showa"),
+)
+FIRST_SUPPORTED_YEAR = 1926
+LAST_SUPPORTED_YEAR = 2200
+
+
+class FiscalYearError(ValueError):
+    """A fiscal year that cannot be read or lies outside the supported range."""
+
+
+@dataclass(frozen=True, order=True)
+class FiscalYear:
+    """A Japanese government fiscal year, named by the western year in which it starts."""
+
+    year: int
+
+    def __post_init__(self):
+        if not FIRST_SUPPORTED_YEAR <= self.year <= LAST_SUPPORTED_YEAR:
+            raise FiscalYearError(
+                f"Fiscal year {self.year} is outside {FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR}."
+            )
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "FiscalYear":
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @classmethod
+    def parse(cls, text: str | int) -> "FiscalYear":
+        """Reads '2021', 'FY2021' or '令和3年度'; raises FiscalYearError with a readable message."""
+        raw = str(text).strip()
+        candidate = raw.upper().removeprefix("FY")
+        if candidate.isdigit():
+            return cls(int(candidate))
+        for first_year, kanji, _romaji in _ERAS:
+            if raw.startswith(kanji) and raw.endswith("年度"):
+                number = raw[len(kanji) : -len("年度")]
+                era_year = 1 if number == "元" else int(number) if number.isdigit() else 0
+                if era_year >= 1:
+                    return cls(first_year + era_year - 1)
+        raise FiscalYearError(f"'{raw}' is not a fiscal year; write it as 2021, FY2021 or 令和3年度.")
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 4, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 31)
+
+    @property
+    def previous(self) -> "FiscalYear":
+        return FiscalYear(self.year - 1)
+
+    def _era(self) -> tuple[str, str, int]:
+        for first_year, kanji, romaji in _ERAS:
+            if self.year >= first_year:
+                return kanji, romaji, self.year - first_year + 1
+        raise FiscalYearError(f"No era is known for fiscal year {self.year}.")
+
+    @property
+    def era_name(self) -> str:
+        """'令和3年度' (元 for the first year)."""
+        kanji, _romaji, era_year = self._era()
+        return f"{kanji}{'元' if era_year == 1 else era_year}年度"
+
+    @property
+    def label(self) -> str:
+        """'2021年度（令和3年度）' in Japanese, 'FY2021 (Reiwa 3)' in English."""
+        kanji, romaji, era_year = self._era()
+        if (get_language() or "ja").startswith("ja"):
+            return f"{self.year}年度（{self.era_name}）"
+        return f"FY{self.year} ({romaji} {era_year})"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end

@@ -1,0 +1,38 @@
+"""Who may do what in the core: django-rules predicates and the permissions built from them."""
+
+import rules
+
+from .choices import Role
+
+
+def has_role(*roles: str) -> rules.Predicate:
+    """A predicate true for users holding any of the roles at any organisation."""
+    names = "_".join(roles)
+
+    @rules.predicate(name=f"has_role_{names}")
+    def _has_role(user) -> bool:
+        return user.has_role(*roles)
+
+    return _has_role
+
+
+is_signed_in = rules.is_authenticated & rules.is_active
+is_auditor = has_role(Role.AUDITOR) | rules.is_superuser
+is_ministry_official = has_role(Role.MINISTRY_OFFICIAL)
+is_agency_officer = has_role(Role.AGENCY_OFFICER)
+
+
+@rules.predicate
+def is_own(user, obj) -> bool:
+    return obj is not None and getattr(obj, "user_id", getattr(obj, "recipient_id", None)) == user.pk
+
+
+# Directory of organisations and their people: every signed-in user.
+rules.add_perm("core.view_organisation", is_signed_in)
+# The audit trail: auditors (and platform superusers) only.
+rules.add_perm("core.view_audit", is_auditor)
+# Notifications and API tokens: their owner only.
+rules.add_perm("core.view_notification", is_signed_in & is_own)
+rules.add_perm("core.change_notification", is_signed_in & is_own)
+rules.add_perm("core.add_apitoken", is_signed_in)
+rules.add_perm("core.delete_apitoken", is_signed_in & is_own)

@@ -1,0 +1,150 @@
+"""Core pages: home, organisation directory, inbox, audit trail, API tokens, attachment download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from . import selectors, services
+from .filtersets import OrganisationFilter
+from .forms import ApiTokenForm, AuditFilterForm
+from .models import ApiToken, Attachment, Organisation
+from .tables import OrganisationTable
+
+
+def csrf_failure(request, reason: str = ""):
+    """A readable 403 when a form was sent without its CSRF token (for example from an old tab)."""
+    return render(request, "core/csrf_failure.html", {"reason": reason}, status=403)
+
+
+@login_required
+def home(request):
+    """Any signed-in user: the systems they can use and their latest notifications."""
+    return render(request, "core/home.html", {"latest": selectors.inbox(user=request.user)[:5]})
+
+
+@login_required
+def organisation_list(request):
+    """Any signed-in user: the directory of organisations, filtered by kind or name."""
+    organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
+    table = OrganisationTable(organisation_filter.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "core/organisation_list.html", {"filter": organisation_filter, "table": table})
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    """Any signed-in user: one organisation, its sharing institutions and its people."""
+    organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
+    return render(
+        request,
+        "core/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "sharing": organisation.sharing_institutions.all(),
+            "members": selectors.organisation_members(organisation=organisation),
+        },
+    )
+
+
+@login_required
+def inbox(request):
+    """The signed-in user's own notifications."""
+    page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    """The signed-in user marks their own notifications read (one, or all)."""
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    services.notification_mark_read(user=request.user, notification_ids=ids)
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return redirect("core:inbox")
+
+
+@login_required
+def audit_list(request):
+    """Auditors only: every kept change, filtered by record type, user, change, reason and dates."""
+    if not request.user.has_perm("core.view_audit"):
+        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    form = AuditFilterForm(request.GET or None)
+    audit_filter = selectors.AuditFilter()
+    if form.is_bound and form.is_valid():
+        audit_filter = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
+    page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    per_page = 50
+    audit_page = selectors.audit_trail(audit_filter=audit_filter, offset=(page_number - 1) * per_page, limit=per_page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "records": audit_page.records,
+            "total": audit_page.total,
+            "page_number": page_number,
+            "has_next": page_number * per_page < audit_page.total,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def audit_detail(request, label: str, history_id: int):
+    """Auditors only: one kept change with the values before and after."""
+    if not request.user.has_perm("core.view_audit"):
+        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    record, changes = selectors.audit_record(label=label, history_id=history_id)
+    if record is None:
+        raise Http404(_("No such change is kept."))
+    return render(request, "core/audit_detail.html", {"record": record, "changes": changes})
+
+
+@login_required
+def api_tokens(request):
+    """The signed-in user's own API tokens: create one (shown once) or revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    """The token's owner only."""
+    token = get_object_or_404(ApiToken, pk=pk)
+    if not request.user.has_perm("core.delete_apitoken", token):
+        raise PermissionDenied(_("You may revoke only your own tokens."))
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("core:api-tokens")
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Whoever may view the record the file is attached to."""
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    target_perm = f"{attachment.content_type.app_label}.view_{attachment.content_type.model}"
+    if not request.user.has_perm(target_perm, attachment.target):
+        raise PermissionDenied(_("You may not open files attached to this record."))
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.media_type,
+    )
+
+

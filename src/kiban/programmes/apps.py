@@ -1,0 +1,10 @@
+"""App configuration for programmes and budgets."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "kiban.programmes"
+    label = "programmes"
+    verbose_name = _("Programmes and budgets")

@@ -1,0 +1,173 @@
+"""Programme pages: the fiscal-year list with totals and chart, a programme in full, corrections, exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from kiban.core.fiscal import FiscalYear, FiscalYearError
+from kiban.core.forms import AttachmentForm
+from kiban.core.selectors import attachments_for
+from kiban.core.services import attachment_create
+
+from . import selectors, services
+from .charts import budget_chart
+from .exports import programmes_csv, programmes_xlsx
+from .forms import BudgetChangeForm
+from .models import Programme, ProgrammeBudget
+from .tables import ProgrammeYearTable
+
+
+def _require_view(request) -> None:
+    if not request.user.has_perm("programmes.view_programme"):
+        raise PermissionDenied(_("You may not see programmes and budgets."))
+
+
+def _fiscal_year_or_error(request):
+    """The fiscal year asked for in ?fy=, or an error page explaining what went wrong (400/404)."""
+    raw = request.GET.get("fy", "").strip()
+    try:
+        requested = FiscalYear.parse(raw).year if raw else None
+    except FiscalYearError as error:
+        return None, render(request, "programmes/fiscal_year_error.html", {"message": str(error)}, status=400)
+    try:
+        return selectors.resolve_fiscal_year(requested), None
+    except selectors.UnknownFiscalYear as error:
+        recorded = [FiscalYear(y) for y in error.recorded]
+        message = _("No budget is recorded for %(year)s.") % {"year": FiscalYear(error.fiscal_year).label}
+        return None, render(
+            request, "programmes/fiscal_year_error.html", {"message": message, "recorded": recorded}, status=404
+        )
+
+
+@login_required
+def programme_list(request):
+    """Any signed-in user: programmes in one fiscal year beside the year before, totals and chart."""
+    _require_view(request)
+    fiscal_year, error = _fiscal_year_or_error(request)
+    if error:
+        return error
+    rows = selectors.programme_rows(fiscal_year=fiscal_year)
+    table = ProgrammeYearTable(
+        rows, fiscal_year_label=fiscal_year.label, previous_label=fiscal_year.previous.label
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "fiscal_year": fiscal_year,
+            "recorded_years": [FiscalYear(y) for y in selectors.recorded_fiscal_years()],
+            "table": table,
+            "totals": selectors.reconciliations(fiscal_year=fiscal_year),
+            "chart": budget_chart(rows),
+        },
+    )
+
+
+@login_required
+def programme_export(request, file_format: str):
+    """Any signed-in user: the fiscal year's programmes and totals as CSV or Excel."""
+    _require_view(request)
+    fiscal_year, error = _fiscal_year_or_error(request)
+    if error:
+        return error
+    rows = selectors.programme_rows(fiscal_year=fiscal_year)
+    totals = selectors.reconciliations(fiscal_year=fiscal_year)
+    filename = f"kiban-programmes-FY{fiscal_year.year}"
+    if file_format == "csv":
+        content, media_type = programmes_csv(fiscal_year, rows, totals), "text/csv; charset=utf-8"
+    else:
+        content = programmes_xlsx(fiscal_year, rows, totals)
+        media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return HttpResponse(
+        content,
+        content_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{file_format}"'},
+    )
+
+
+@login_required
+def programme_detail(request, pk: int):
+    """Any signed-in user: a programme's budgets by year, supplementary budgets, sub-allocations, files."""
+    _require_view(request)
+    try:
+        programme = selectors.programme_with_budgets(pk=pk)
+    except Programme.DoesNotExist:
+        return render(
+            request, "programmes/fiscal_year_error.html", {"message": _("No such programme.")}, status=404
+        )
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "budgets": [(FiscalYear(b.fiscal_year), b) for b in programme.budgets.all()],
+            "groups": selectors.sub_allocation_groups(programme=programme),
+            "attachments": attachments_for(programme),
+            "attachment_form": AttachmentForm(),
+            "can_change": request.user.has_perm("programmes.change_programmebudget"),
+            "can_attach": request.user.has_perm("programmes.add_attachment"),
+        },
+    )
+
+
+@login_required
+def budget_change(request, pk: int):
+    """Ministry officials only: correct one amount, with a reason; a stale edit is refused, never lost."""
+    if not request.user.has_perm("programmes.change_programmebudget"):
+        raise PermissionDenied(_("Only ministry officials may change budget amounts."))
+    budget = get_object_or_404(ProgrammeBudget.objects.select_related("programme"), pk=pk)
+    if request.method == "POST":
+        form = BudgetChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.programme_budget_update(
+                    budget_id=budget.pk,
+                    amount_yen=form.amount_yen(),
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The amount is changed and the change is recorded."))
+                return redirect(budget.programme)
+        status = 409 if form.has_error("__all__", "stale") else 400
+        return render(request, "programmes/budget_change.html", {"form": form, "budget": budget}, status=status)
+    form = BudgetChangeForm(initial={"amount_million": budget.amount_yen / 1_000_000, "version": budget.version})
+    return render(
+        request,
+        "programmes/budget_change.html",
+        {"form": form, "budget": budget, "fiscal_year": FiscalYear(budget.fiscal_year)},
+    )
+
+
+@login_required
+@require_POST
+def programme_attach(request, pk: int):
+    """Ministry officials and agency officers: attach a document to a programme."""
+    if not request.user.has_perm("programmes.add_attachment"):
+        raise PermissionDenied(_("Only ministry officials and agency officers may attach files to programmes."))
+    programme = get_object_or_404(Programme, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_create(
+                target=programme,
+                upload=form.cleaned_data["file"],
+                uploaded_by=request.user,
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(programme)
+        messages.success(request, _("The file is attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(programme)

@@ -1,0 +1,19 @@
+"""The platform's URL map: pages per app, the API under /api/, accounts, language switch, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from kiban.api import api
+from kiban.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("", include("kiban.core.urls")),
+    path("programmes/", include("kiban.programmes.urls")),
+    path("facilities/", include("kiban.facilities.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
