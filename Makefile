@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make demo` (run Kiban with demo data) and `make test` (run every test).
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kiban-installed
+
+.PHONY: demo test lint messages
+
+demo: $(STAMP)
+	$(BIN)/kiban demo
+	$(BIN)/kiban serve
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff format --check src tests conftest.py
+
+# Rebuilds the compiled catalogs from the .po files (no gettext tools needed).
+messages: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@

@@ -1,0 +1,27 @@
+"""Project-wide pytest set-up: tests run tasks immediately and keep uploaded files in a temporary folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "en"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo_data(db):
+    """The full demo data set, as `kiban demo` loads it."""
+    from kiban.core.demo import load_core
+    from kiban.facilities.demo import load_facilities
+    from kiban.programmes.demo import load_programmes
+
+    load_core()
+    load_programmes()
+    load_facilities()
