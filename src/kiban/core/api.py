@@ -83,7 +83,9 @@ def organisation_list(request, kind: OrganisationKind | None = None):
 
 
 @router.get(
-    "/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation (any signed-in user)"
+    "/organisations/{organisation_id}",
+    response=OrganisationOut,
+    summary="One organisation (any signed-in user)",
 )
 def organisation_detail(request, organisation_id: int):
     return get_object_or_404(Organisation, pk=organisation_id)

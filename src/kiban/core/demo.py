@@ -10,8 +10,20 @@ DEMO_PASSWORD = "kiban-demo"
 
 # (name as in the source, English name, short name, kind, lead organisation for sharing institutions)
 ORGANISATIONS = [
-    ("文部科学省", "Ministry of Education, Culture, Sports, Science and Technology", "MEXT", Kind.MINISTRY, None),
-    ("日本医療研究開発機構", "Japan Agency for Medical Research and Development", "AMED", Kind.FUNDING_AGENCY, None),
+    (
+        "文部科学省",
+        "Ministry of Education, Culture, Sports, Science and Technology",
+        "MEXT",
+        Kind.MINISTRY,
+        None,
+    ),
+    (
+        "日本医療研究開発機構",
+        "Japan Agency for Medical Research and Development",
+        "AMED",
+        Kind.FUNDING_AGENCY,
+        None,
+    ),
     # The ten translational research hubs (橋渡し研究支援拠点); 北海道大学 shares its work with two.
     ("北海道大学", "Hokkaido University", "北大", Kind.TRANSLATIONAL_HUB, None),
     ("旭川医科大学", "Asahikawa Medical University", "旭川医大", Kind.UNIVERSITY, "北海道大学"),
@@ -26,22 +38,51 @@ ORGANISATIONS = [
     ("岡山大学", "Okayama University", "岡大", Kind.TRANSLATIONAL_HUB, None),
     ("九州大学", "Kyushu University", "九大", Kind.TRANSLATIONAL_HUB, None),
     # Cryo-EM sites that are not hubs.
-    ("沖縄科学技術大学院大学", "Okinawa Institute of Science and Technology", "OIST", Kind.RESEARCH_INSTITUTE, None),
+    (
+        "沖縄科学技術大学院大学",
+        "Okinawa Institute of Science and Technology",
+        "OIST",
+        Kind.RESEARCH_INSTITUTE,
+        None,
+    ),
     ("理化学研究所", "RIKEN", "理研", Kind.RESEARCH_INSTITUTE, None),
-    ("高エネルギー加速器研究機構", "High Energy Accelerator Research Organization", "KEK", Kind.FACILITY_SITE, None),
+    (
+        "高エネルギー加速器研究機構",
+        "High Energy Accelerator Research Organization",
+        "KEK",
+        Kind.FACILITY_SITE,
+        None,
+    ),
     ("兵庫県立大学", "University of Hyogo", "兵庫県立大", Kind.UNIVERSITY, None),
     ("山梨大学", "University of Yamanashi", "山梨大", Kind.UNIVERSITY, None),
-    ("生理学研究所", "National Institute for Physiological Sciences", "生理学研", Kind.RESEARCH_INSTITUTE, None),
+    (
+        "生理学研究所",
+        "National Institute for Physiological Sciences",
+        "生理学研",
+        Kind.RESEARCH_INSTITUTE,
+        None,
+    ),
     ("大阪市立大学", "Osaka City University", "大阪市大", Kind.UNIVERSITY, None),
     ("神戸大学", "Kobe University", "神戸大", Kind.UNIVERSITY, None),
     ("九州工業大学", "Kyushu Institute of Technology", "九工大", Kind.UNIVERSITY, None),
     # Aging project's research promotion and support hub.
-    ("神戸医療産業都市推進機構", "Foundation for Biomedical Research and Innovation at Kobe", "FBRI",
-     Kind.RESEARCH_INSTITUTE, None),
+    (
+        "神戸医療産業都市推進機構",
+        "Foundation for Biomedical Research and Innovation at Kobe",
+        "FBRI",
+        Kind.RESEARCH_INSTITUTE,
+        None,
+    ),
     # The three major biobanks.
     ("バイオバンク・ジャパン", "BioBank Japan", "BBJ", Kind.BIOBANK, None),
     ("東北メディカル・メガバンク", "Tohoku Medical Megabank", "TMM", Kind.BIOBANK, None),
-    ("ナショナルセンターバイオバンクネットワーク", "National Center Biobank Network", "NCBN", Kind.BIOBANK, None),
+    (
+        "ナショナルセンターバイオバンクネットワーク",
+        "National Center Biobank Network",
+        "NCBN",
+        Kind.BIOBANK,
+        None,
+    ),
     # Companies: Takeda is named in the source; the others are marked as demo companies.
     ("武田薬品工業", "Takeda Pharmaceutical", "武田", Kind.COMPANY, None),
     ("デモ創薬株式会社（デモ）", "Demo Drug Discovery K.K. (demo)", "", Kind.COMPANY, None),
@@ -53,7 +94,14 @@ USERS = [
     ("researcher", "山田 花子", "researcher@example.jp", "京都大学", Role.RESEARCHER, "准教授"),
     ("hub_staff", "佐藤 健", "hub@example.jp", "大阪大学", Role.HUB_STAFF, "PM"),
     ("facility_operator", "鈴木 一郎", "facility@example.jp", "東京大学", Role.FACILITY_OPERATOR, "技術職員"),
-    ("biobank_curator", "高橋 美咲", "biobank@example.jp", "東北メディカル・メガバンク", Role.BIOBANK_CURATOR, ""),
+    (
+        "biobank_curator",
+        "高橋 美咲",
+        "biobank@example.jp",
+        "東北メディカル・メガバンク",
+        Role.BIOBANK_CURATOR,
+        "",
+    ),
     ("company", "田中 誠", "company@example.jp", "武田薬品工業", Role.COMPANY, "研究員"),
     ("agency_officer", "伊藤 由美", "agency@example.jp", "日本医療研究開発機構", Role.AGENCY_OFFICER, "PO"),
     ("ministry_official", "渡辺 大輔", "ministry@example.jp", "文部科学省", Role.MINISTRY_OFFICIAL, "係長"),
@@ -81,7 +129,7 @@ def load_core() -> dict[str, Organisation]:
             user.set_password(DEMO_PASSWORD)
             user._change_reason = DEMO_REASON
             user.save()
-        membership, created = Membership.objects.get_or_create(
+        Membership.objects.get_or_create(
             user=user, organisation=organisations[organisation], role=role, defaults={"title": title}
         )
     if not User.objects.filter(username="admin").exists():

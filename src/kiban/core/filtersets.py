@@ -17,4 +17,6 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["q", "kind"]
 
     def filter_name(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value)
+        )

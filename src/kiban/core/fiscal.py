@@ -77,7 +77,7 @@ class FiscalYear:
     @property
     def label(self) -> str:
         """'2021年度（令和3年度）' in Japanese, 'FY2021 (Reiwa 3)' in English."""
-        kanji, romaji, era_year = self._era()
+        _kanji, romaji, era_year = self._era()
         if (get_language() or "ja").startswith("ja"):
             return f"{self.year}年度（{self.era_name}）"
         return f"FY{self.year} ({romaji} {era_year})"

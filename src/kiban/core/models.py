@@ -65,14 +65,14 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("core:organisation-detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         if not (get_language() or "ja").startswith("ja") and self.name_en:
             return self.name_en
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("core:organisation-detail", args=[self.pk])
 
 
 class Membership(models.Model):
@@ -176,4 +176,3 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
-

@@ -34,7 +34,7 @@ def attachments_for(obj: models.Model) -> models.QuerySet[Attachment]:
     ).select_related("uploaded_by")
 
 
-# --- audit trail ---------------------------------------------------------------------------------------------
+# --- audit trail
 def audited_models() -> dict[str, type[models.Model]]:
     """Every model whose changes are kept, by 'app_label.model_name'."""
     return {model._meta.label_lower: model for model in sorted(registered_models.values(), key=str)}
@@ -113,6 +113,7 @@ def audit_record(*, label: str, history_id: int):
     else:
         delta = record.diff_against(previous)
         changes = [
-            (model._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
+            (model._meta.get_field(change.field).verbose_name, change.old, change.new)
+            for change in delta.changes
         ]
     return record, changes

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from .models import ApiToken, Attachment, Notification, User
 
 
-# --- notifications -------------------------------------------------------------------------------------------
-def notification_send(*, recipients: list[User], subject: str, body: str = "", link: str = "") -> list[Notification]:
+# --- notifications
+def notification_send(
+    *, recipients: list[User], subject: str, body: str = "", link: str = ""
+) -> list[Notification]:
     """Puts a notification in each recipient's inbox and e-mails it after the transaction commits."""
     from .tasks import send_notification_email
 
@@ -37,7 +39,7 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     return unread.update(read_at=timezone.now())
 
 
-# --- attachments ---------------------------------------------------------------------------------------------
+# --- attachments
 @dataclass(frozen=True)
 class AllowedType:
     media_type: str
@@ -49,7 +51,9 @@ ALLOWED_ATTACHMENT_TYPES = (
     AllowedType("application/pdf", (".pdf",), b"%PDF-"),
     AllowedType("image/png", (".png",), b"\x89PNG\r\n\x1a\n"),
     AllowedType("image/jpeg", (".jpg", ".jpeg"), b"\xff\xd8\xff"),
-    AllowedType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), b"PK\x03\x04"),
+    AllowedType(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), b"PK\x03\x04"
+    ),
     AllowedType(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",), b"PK\x03\x04"
     ),
@@ -128,7 +132,7 @@ def attachment_create(
     return attachment
 
 
-# --- API tokens ----------------------------------------------------------------------------------------------
+# --- API tokens
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Creates a token and returns it with its key; the key is not kept and cannot be shown again."""
     name = name.strip()

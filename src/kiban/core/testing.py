@@ -16,13 +16,16 @@ ALL_ROLES = (ANONYMOUS, SIGNED_IN_WITHOUT_ROLE, *Role.values)
 SIGNED_IN = tuple(r for r in ALL_ROLES if r != ANONYMOUS)
 
 
-def user_with_role(role: str, *, organisation: Organisation | None = None, username: str | None = None) -> User:
+def user_with_role(
+    role: str, *, organisation: Organisation | None = None, username: str | None = None
+) -> User:
     """A user holding exactly one role (or none for SIGNED_IN_WITHOUT_ROLE)."""
     user = User.objects.create_user(username or f"user_{role}", f"{role}@example.jp", "pw-for-tests-only")
     if role != SIGNED_IN_WITHOUT_ROLE:
-        organisation = organisation or Organisation.objects.get_or_create(
-            name=f"試験機関 {role}", defaults={"kind": "university"}
-        )[0]
+        organisation = (
+            organisation
+            or Organisation.objects.get_or_create(name=f"試験機関 {role}", defaults={"kind": "university"})[0]
+        )
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
 
@@ -68,9 +71,13 @@ def assert_permission_matrix(accesses: Iterable[Access], roles: Iterable[str] = 
             response = getattr(client, access.method.lower())(access.url, **kwargs)
             refused = _refused(access, role, response.status_code, response.get("Location", ""))
             if role in allowed and (refused or response.status_code >= 500):
-                failures.append(f"{role} should be allowed {access.method} {access.url}, got {response.status_code}")
+                failures.append(
+                    f"{role} should be allowed {access.method} {access.url}, got {response.status_code}"
+                )
             if role not in allowed and not refused:
-                failures.append(f"{role} should be refused {access.method} {access.url}, got {response.status_code}")
+                failures.append(
+                    f"{role} should be refused {access.method} {access.url}, got {response.status_code}"
+                )
     assert not failures, "\n".join(failures)
 
 
@@ -81,7 +88,9 @@ def count_queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-def assert_constant_queries(client: Client, url: str, add_rows: Callable[[int], None], *, step: int = 5) -> None:
+def assert_constant_queries(
+    client: Client, url: str, add_rows: Callable[[int], None], *, step: int = 5
+) -> None:
     """The page runs as many SQL queries with `step` more rows as with `2 * step` more rows."""
     add_rows(step)
     client.get(url)  # warm caches (content types, sessions) before counting

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
-from .models import ApiToken, Attachment, Organisation
+from .models import ApiToken, Attachment
 from .tables import OrganisationTable
 
 
@@ -81,7 +81,9 @@ def audit_list(request):
         audit_filter = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
     page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
     per_page = 50
-    audit_page = selectors.audit_trail(audit_filter=audit_filter, offset=(page_number - 1) * per_page, limit=per_page)
+    audit_page = selectors.audit_trail(
+        audit_filter=audit_filter, offset=(page_number - 1) * per_page, limit=per_page
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -146,5 +148,3 @@ def attachment_download(request, pk: int):
         filename=attachment.original_name,
         content_type=attachment.media_type,
     )
-
-

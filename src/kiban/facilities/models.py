@@ -17,7 +17,10 @@ class InstrumentHolding(models.Model):
     voltage = models.CharField(_("voltage"), max_length=3, choices=VoltageClass.choices)
     count = models.PositiveSmallIntegerField(_("instruments"))
     in_service_from_fy = models.PositiveSmallIntegerField(
-        _("in service from fiscal year"), null=True, blank=True, help_text=_("Set where the source says 措置予定.")
+        _("in service from fiscal year"),
+        null=True,
+        blank=True,
+        help_text=_("Set where the source says 措置予定."),
     )
     history = HistoricalRecords()
 

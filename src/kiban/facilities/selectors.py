@@ -33,5 +33,10 @@ def cryo_em_network() -> list[TierGroup]:
     grouped: dict[tuple[str, str], list[InstrumentHolding]] = defaultdict(list)
     for holding in InstrumentHolding.objects.select_related("site"):
         grouped[(holding.tier, holding.voltage)].append(holding)
-    keys = [(t, v) for t in NetworkTier.values for v in VoltageClass.values if (t, v) in grouped or (t, v) in stated]
+    keys = [
+        (t, v)
+        for t in NetworkTier.values
+        for v in VoltageClass.values
+        if (t, v) in grouped or (t, v) in stated
+    ]
     return [TierGroup(t, v, grouped.get((t, v), []), stated.get((t, v))) for t, v in keys]

@@ -100,7 +100,7 @@ def _fiscal_year(text: str | None) -> int | None:
 @router.get(
     "",
     response=ProgrammeListOut,
-    summary="Programmes with their budget in one fiscal year, the year before and the totals (any signed-in user)",
+    summary="Programmes in one fiscal year beside the year before, with totals (any signed-in user)",
 )
 def programme_list(request, fiscal_year: str | None = None):
     """`fiscal_year` takes 2021, FY2021 or 令和3年度; without it, the newest recorded year."""
@@ -140,7 +140,9 @@ def programme_list(request, fiscal_year: str | None = None):
 
 
 @router.get(
-    "/{programme_id}", response=ProgrammeDetailOut, summary="One programme with every budget (any signed-in user)"
+    "/{programme_id}",
+    response=ProgrammeDetailOut,
+    summary="One programme with every budget (any signed-in user)",
 )
 def programme_detail(request, programme_id: int):
     try:

@@ -43,4 +43,6 @@ def budget_chart(rows: list[ProgrammeRow]) -> BarChart:
         )
         for index, row in enumerate(funded)
     ]
-    return BarChart(bars=bars, width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, height=max(1, len(bars)) * ROW_HEIGHT)
+    return BarChart(
+        bars=bars, width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, height=max(1, len(bars)) * ROW_HEIGHT
+    )

@@ -23,7 +23,10 @@ def _programme_header(fiscal_year: FiscalYear) -> list[str]:
         _("FY%(year)s budget (yen)") % {"year": previous},
         _("change (yen)"),
         _("change (%)"),
-        *[_("FY%(year)s %(kind)s (yen)") % {"year": previous, "kind": BudgetKind(k).label} for k in SUPPLEMENTARY_KINDS],
+        *[
+            _("FY%(year)s %(kind)s (yen)") % {"year": previous, "kind": BudgetKind(k).label}
+            for k in SUPPLEMENTARY_KINDS
+        ],
     ]
 
 
@@ -40,13 +43,27 @@ def _programme_values(row: ProgrammeRow) -> list:
     ]
 
 
-_TOTAL_HEADER = ["fiscal year", "budget", "stated total (yen)", "as stated", "sum of programmes (yen)",
-                 "difference (yen)", "programmes"]
+_TOTAL_HEADER = [
+    "fiscal year",
+    "budget",
+    "stated total (yen)",
+    "as stated",
+    "sum of programmes (yen)",
+    "difference (yen)",
+    "programmes",
+]
 
 
 def _total_values(total: Reconciliation) -> list:
-    return [total.fiscal_year, str(total.kind_label), total.stated_yen, total.source, total.listed_yen,
-            total.difference_yen, total.programme_count]
+    return [
+        total.fiscal_year,
+        str(total.kind_label),
+        total.stated_yen,
+        total.source,
+        total.listed_yen,
+        total.difference_yen,
+        total.programme_count,
+    ]
 
 
 def programmes_csv(fiscal_year: FiscalYear, rows: list[ProgrammeRow], totals: list[Reconciliation]) -> bytes:

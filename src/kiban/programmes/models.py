@@ -34,6 +34,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return self.name if (get_language() or "ja").startswith("ja") else self.name_en
@@ -42,19 +45,20 @@ class Programme(models.Model):
     def display_note(self) -> str:
         return self.note if (get_language() or "ja").startswith("ja") else (self.note_en or self.note)
 
-    def get_absolute_url(self) -> str:
-        return reverse("programmes:detail", args=[self.pk])
-
 
 class ProgrammeBudget(models.Model):
     """One amount of one programme in one fiscal year's initial or supplementary budget."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budgets")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    kind = models.CharField(_("budget"), max_length=20, choices=BudgetKind.choices, default=BudgetKind.INITIAL)
+    kind = models.CharField(
+        _("budget"), max_length=20, choices=BudgetKind.choices, default=BudgetKind.INITIAL
+    )
     amount_yen = YenField()
     is_request = models.BooleanField(
-        _("budget request (案)"), default=False, help_text=_("The source states the amount as a request (案).")
+        _("budget request (案)"),
+        default=False,
+        help_text=_("The source states the amount as a request (案)."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
@@ -73,7 +77,7 @@ class ProgrammeBudget(models.Model):
 
 
 class SubAllocation(models.Model):
-    """A part of a programme's budget earmarked for a purpose or a recipient (e.g. シーズの育成 4,707百万円)."""
+    """Part of a programme's budget earmarked for a purpose or recipient (e.g. シーズの育成 4,707百万円)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sub_allocations")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
@@ -103,10 +107,12 @@ class SubAllocation(models.Model):
 
 
 class StatedTotal(models.Model):
-    """A total exactly as the source states it (令和3年度予算額 876億円), kept beside the sum of programmes."""
+    """A total exactly as the source states it (令和3年度予算額 876億円), shown beside the programmes' sum."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    kind = models.CharField(_("budget"), max_length=20, choices=BudgetKind.choices, default=BudgetKind.INITIAL)
+    kind = models.CharField(
+        _("budget"), max_length=20, choices=BudgetKind.choices, default=BudgetKind.INITIAL
+    )
     amount_yen = YenField()
     source = models.CharField(_("as stated"), max_length=200, help_text=_("The wording of the source."))
     history = HistoricalRecords()

@@ -131,7 +131,9 @@ def reconciliations(*, fiscal_year: FiscalYear) -> list[Reconciliation]:
     years = (fiscal_year.year, fiscal_year.previous.year)
     stated = {(t.fiscal_year, t.kind): t for t in StatedTotal.objects.filter(fiscal_year__in=years)}
     sums: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for budget in ProgrammeBudget.objects.filter(fiscal_year__in=years).only("fiscal_year", "kind", "amount_yen"):
+    for budget in ProgrammeBudget.objects.filter(fiscal_year__in=years).only(
+        "fiscal_year", "kind", "amount_yen"
+    ):
         sums[(budget.fiscal_year, budget.kind)].append(budget.amount_yen)
     keys = sorted(set(stated) | set(sums), key=lambda k: (-k[0], list(BudgetKind.values).index(k[1])))
     return [

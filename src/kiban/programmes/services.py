@@ -23,7 +23,9 @@ def programme_budget_update(
     """Corrects one budget amount, refusing a stale edit, and tells the ministry and the agency."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Say why the amount changes; the reason is kept in the audit trail."), "reason")
+        raise ValidationError(
+            _("Say why the amount changes; the reason is kept in the audit trail."), "reason"
+        )
     if amount_yen < 0:
         raise ValidationError(_("An amount cannot be negative."), "negative_amount")
     with transaction.atomic():

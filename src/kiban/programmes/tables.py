@@ -8,14 +8,23 @@ from kiban.core.money import format_million, format_signed_million
 
 
 class ProgrammeYearTable(tables.Table):
-    programme = tables.Column(verbose_name=_("Programme"), linkify=lambda record: record.programme.get_absolute_url(),
-                              order_by=("programme.sort_order",))
-    amount_yen = tables.Column(verbose_name=_("Budget"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    programme = tables.Column(
+        verbose_name=_("Programme"),
+        linkify=lambda record: record.programme.get_absolute_url(),
+        order_by=("programme.sort_order",),
+    )
+    amount_yen = tables.Column(
+        verbose_name=_("Budget"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
     previous_amount_yen = tables.Column(
         verbose_name=_("Previous year"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
-    change_yen = tables.Column(verbose_name=_("Change"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    change_percent = tables.Column(verbose_name=_("Change (%)"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    change_yen = tables.Column(
+        verbose_name=_("Change"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+    change_percent = tables.Column(
+        verbose_name=_("Change (%)"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
     previous_supplementary_total = tables.Column(
         verbose_name=_("Supplementary, previous year"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )

@@ -40,7 +40,10 @@ def _fiscal_year_or_error(request):
         recorded = [FiscalYear(y) for y in error.recorded]
         message = _("No budget is recorded for %(year)s.") % {"year": FiscalYear(error.fiscal_year).label}
         return None, render(
-            request, "programmes/fiscal_year_error.html", {"message": message, "recorded": recorded}, status=404
+            request,
+            "programmes/fiscal_year_error.html",
+            {"message": message, "recorded": recorded},
+            status=404,
         )
 
 
@@ -139,8 +142,12 @@ def budget_change(request, pk: int):
                 messages.success(request, _("The amount is changed and the change is recorded."))
                 return redirect(budget.programme)
         status = 409 if form.has_error("__all__", "stale") else 400
-        return render(request, "programmes/budget_change.html", {"form": form, "budget": budget}, status=status)
-    form = BudgetChangeForm(initial={"amount_million": budget.amount_yen / 1_000_000, "version": budget.version})
+        return render(
+            request, "programmes/budget_change.html", {"form": form, "budget": budget}, status=status
+        )
+    form = BudgetChangeForm(
+        initial={"amount_million": budget.amount_yen / 1_000_000, "version": budget.version}
+    )
     return render(
         request,
         "programmes/budget_change.html",
@@ -153,7 +160,9 @@ def budget_change(request, pk: int):
 def programme_attach(request, pk: int):
     """Ministry officials and agency officers: attach a document to a programme."""
     if not request.user.has_perm("programmes.add_attachment"):
-        raise PermissionDenied(_("Only ministry officials and agency officers may attach files to programmes."))
+        raise PermissionDenied(
+            _("Only ministry officials and agency officers may attach files to programmes.")
+        )
     programme = get_object_or_404(Programme, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

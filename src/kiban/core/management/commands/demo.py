@@ -22,7 +22,9 @@ class Command(BaseCommand):
         load_programmes()
         self.stdout.write("[4/4] Cryo-EM network…")
         load_facilities()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log-ins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Log-ins (password for all: {DEMO_PASSWORD}):")
+        )
         for username, display_name, _email, organisation, role, _title in USERS:
             self.stdout.write(f"  {username:<18} {role.label:<26} {display_name}（{organisation}）")
         self.stdout.write(f"  {'admin':<18} {'platform administrator':<26} /admin/")

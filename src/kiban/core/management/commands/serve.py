@@ -25,7 +25,9 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "kiban.cli", "db_worker"])
         self.stdout.write(self.style.SUCCESS(f"Kiban is at http://127.0.0.1:{port}/ (Ctrl-C stops it)."))
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=settings.DEBUG)
+            call_command(
+                "runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=settings.DEBUG
+            )
         finally:
             if worker is not None:
                 worker.terminate()
