@@ -153,10 +153,27 @@ KIBAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("KIBAN_ATTACHMENT_MAX_BYTES", 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("KIBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed on the console in development, sent through the SMTP relay KIBAN_EMAIL_HOST in production.
+_email_backend = os.environ.get(
+    "KIBAN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": (
+            {
+                "host": os.environ.get("KIBAN_EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("KIBAN_EMAIL_PORT", 25)),
+            }
+            if _email_backend.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("KIBAN_FROM_EMAIL", "kiban@localhost")
-EMAIL_HOST = os.environ.get("KIBAN_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("KIBAN_EMAIL_PORT", 25))
 
 # Background work goes through Django's task framework; django-tasks-db keeps the queue in the database.
 TASKS = {
