@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from kiban.core.services import api_token_authenticate
@@ -39,6 +40,12 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated and user.is_active else None
 
 
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Japanese text as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Kiban API",
     version="1",
@@ -47,6 +54,7 @@ api = NinjaAPI(
     'Every 4xx answer has the form {"detail": "…", "code": "…"}.',
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    renderer=ReadableJSONRenderer(),
 )
 
 

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 # (first fiscal year counted in the era, kanji, romanised). FY2019 is 令和元年度 by government usage.
 _ERAS = (
@@ -28,7 +29,8 @@ class FiscalYear:
     def __post_init__(self):
         if not FIRST_SUPPORTED_YEAR <= self.year <= LAST_SUPPORTED_YEAR:
             raise FiscalYearError(
-                f"Fiscal year {self.year} is outside {FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR}."
+                _("Fiscal year %(year)s is outside %(first)s–%(last)s.")
+                % {"year": self.year, "first": FIRST_SUPPORTED_YEAR, "last": LAST_SUPPORTED_YEAR}
             )
 
     @classmethod
@@ -40,15 +42,17 @@ class FiscalYear:
         """Reads '2021', 'FY2021' or '令和3年度'; raises FiscalYearError with a readable message."""
         raw = str(text).strip()
         candidate = raw.upper().removeprefix("FY")
-        if candidate.isdigit():
+        if candidate.isdecimal():
             return cls(int(candidate))
         for first_year, kanji, _romaji in _ERAS:
             if raw.startswith(kanji) and raw.endswith("年度"):
                 number = raw[len(kanji) : -len("年度")]
-                era_year = 1 if number == "元" else int(number) if number.isdigit() else 0
+                era_year = 1 if number == "元" else int(number) if number.isdecimal() else 0
                 if era_year >= 1:
                     return cls(first_year + era_year - 1)
-        raise FiscalYearError(f"'{raw}' is not a fiscal year; write it as 2021, FY2021 or 令和3年度.")
+        raise FiscalYearError(
+            _("'%(text)s' is not a fiscal year; write it as 2021, FY2021 or 令和3年度.") % {"text": raw}
+        )
 
     @property
     def start(self) -> datetime.date:

@@ -1,7 +1,5 @@
 """Programmes API: budgets by fiscal year, one programme in full, corrections by the ministry."""
 
-from decimal import Decimal
-
 from django.http import Http404
 from ninja import Router, Schema
 
@@ -31,7 +29,7 @@ class ProgrammeYearOut(Schema):
     is_request: bool
     previous_amount_yen: int | None
     change_yen: int | None
-    change_percent: Decimal | None
+    change_percent: float | None
     previous_supplementary: list[SupplementaryOut]
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -44,13 +45,13 @@ def _programme_values(row: ProgrammeRow) -> list:
 
 
 _TOTAL_HEADER = [
-    "fiscal year",
-    "budget",
-    "stated total (yen)",
-    "as stated",
-    "sum of programmes (yen)",
-    "difference (yen)",
-    "programmes",
+    gettext_noop("fiscal year"),
+    gettext_noop("budget"),
+    gettext_noop("stated total (yen)"),
+    gettext_noop("as stated"),
+    gettext_noop("sum of programmes (yen)"),
+    gettext_noop("difference (yen)"),
+    gettext_noop("programmes"),
 ]
 
 

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kiban.core.money import format_million, format_signed_million
 
@@ -20,7 +21,7 @@ class ProgrammeYearTable(tables.Table):
         verbose_name=_("Previous year"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     change_yen = tables.Column(
-        verbose_name=_("Change"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        verbose_name=pgettext_lazy("amount", "Change"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     change_percent = tables.Column(
         verbose_name=_("Change (%)"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
