@@ -50,8 +50,9 @@ def format_oku(yen: int | None) -> str:
     if _is_japanese():
         value = Decimal(yen) / OKU
         return f"{_grouped(value, _places_for(value))}億円"
+    # One decimal of 億 is two decimals of a billion: 9.8億円 is ¥0.98 billion, 876億円 is ¥87.6 billion.
     value = Decimal(yen) / (1000 * MILLION)
-    return f"¥{_grouped(value, max(1, _places_for(value * 10)))} billion"
+    return f"¥{_grouped(value, 1 + _places_for(value * 10))} billion"
 
 
 def format_signed_million(yen: int) -> str:

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,12 +63,12 @@ ALLOWED_ATTACHMENT_TYPES = (
 )
 
 
-def _is_utf8_prefix(head: bytes) -> bool:
-    """Whether the bytes are UTF-8, allowing one character cut off at the end of the sample."""
+def _is_utf8_prefix(head: bytes, *, cut: bool) -> bool:
+    """Whether the bytes are UTF-8, allowing one character cut off at the end where the sample is `cut`."""
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        return error.reason == "unexpected end of data"
+        return cut and error.reason == "unexpected end of data"
     return True
 
 
@@ -87,7 +88,7 @@ def _attachment_type(upload: UploadedFile) -> AllowedType:
     if allowed.magic is not None:
         looks_right = head.startswith(allowed.magic)
     else:
-        looks_right = b"\x00" not in head and _is_utf8_prefix(head)
+        looks_right = b"\x00" not in head and _is_utf8_prefix(head, cut=len(head) < upload.size)
     if not looks_right:
         raise ValidationError(
             _("The file “%(name)s” does not contain what its name says (%(media_type)s)."),
@@ -106,9 +107,9 @@ def attachment_create(
         raise ValidationError(_("The file is empty."), code="attachment_empty")
     if upload.size > limit:
         raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            _("The file is %(size)s; the limit is %(limit)s."),
             code="attachment_size",
-            params={"size": f"{upload.size / 2**20:.1f}", "limit": f"{limit / 2**20:.0f}"},
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
         )
     allowed = _attachment_type(upload)
     digest = hashlib.sha256()
