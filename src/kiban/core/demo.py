@@ -111,17 +111,29 @@ USERS = [
 DEMO_REASON = "Demo data loaded"
 
 
+def save_demo_record(record, **values):
+    """Saves a new record, or an existing one whose values differ; an unchanged one gets no history row."""
+    changed = record._state.adding or any(getattr(record, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(record, name, value)
+    if changed:
+        record._change_reason = DEMO_REASON
+        record.save()
+    return record
+
+
 @transaction.atomic
 def load_core() -> dict[str, Organisation]:
     """Creates or updates the demo organisations and users; running it again changes nothing."""
     organisations: dict[str, Organisation] = {}
     for name, name_en, short_name, kind, lead in ORGANISATIONS:
-        organisation = Organisation.objects.filter(name=name).first() or Organisation(name=name)
-        organisation.name_en, organisation.short_name, organisation.kind = name_en, short_name, kind
-        organisation.lead_organisation = organisations[lead] if lead else None
-        organisation._change_reason = DEMO_REASON
-        organisation.save()
-        organisations[name] = organisation
+        organisations[name] = save_demo_record(
+            Organisation.objects.filter(name=name).first() or Organisation(name=name),
+            name_en=name_en,
+            short_name=short_name,
+            kind=kind,
+            lead_organisation=organisations[lead] if lead else None,
+        )
     for username, display_name, email, organisation, role, title in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -18,7 +18,9 @@ class ApiErrorFormatMiddleware:
         if response.status_code == 404:
             detail, code = f"There is no API endpoint at {request.path}; see /api/docs.", "not_found"
         elif response.status_code == 405:
-            detail = f"{request.method} is not allowed at {request.path}; allowed: {response.get('Allow', '')}."
+            detail = (
+                f"{request.method} is not allowed at {request.path}; allowed: {response.get('Allow', '')}."
+            )
             code = "method_not_allowed"
         else:
             detail, code = "The request was refused.", f"http_{response.status_code}"

@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from kiban.core.demo import DEMO_REASON
+from kiban.core.demo import save_demo_record
 from kiban.core.models import Organisation
 
 from .models import InstrumentHolding, StatedInstrumentCount
@@ -65,18 +65,14 @@ def load_facilities() -> None:
     """Creates the holdings and stated counts; running it again changes nothing."""
     for (tier, voltage), (stated, holdings) in NETWORK.items():
         if not StatedInstrumentCount.objects.filter(tier=tier, voltage=voltage).exists():
-            record = StatedInstrumentCount(tier=tier, voltage=voltage, stated_count=stated, as_of=AS_OF)
-            record._change_reason = DEMO_REASON
-            record.save()
+            save_demo_record(
+                StatedInstrumentCount(tier=tier, voltage=voltage), stated_count=stated, as_of=AS_OF
+            )
         for site_name, count, *from_fy in holdings:
             site = Organisation.objects.get(name=site_name)
             if not InstrumentHolding.objects.filter(site=site, tier=tier, voltage=voltage).exists():
-                holding = InstrumentHolding(
-                    site=site,
-                    tier=tier,
-                    voltage=voltage,
+                save_demo_record(
+                    InstrumentHolding(site=site, tier=tier, voltage=voltage),
                     count=count,
                     in_service_from_fy=from_fy[0] if from_fy else None,
                 )
-                holding._change_reason = DEMO_REASON
-                holding.save()

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from kiban.core.demo import DEMO_REASON
+from kiban.core.demo import save_demo_record
 from kiban.core.models import Organisation
 from kiban.core.money import million_yen, oku_yen
 
@@ -192,14 +192,6 @@ STATED_TOTALS = [
 ]
 
 
-def _save(record, **values):
-    for name, value in values.items():
-        setattr(record, name, value)
-    record._change_reason = DEMO_REASON
-    record.save()
-    return record
-
-
 @transaction.atomic
 def load_programmes() -> None:
     """Creates or updates the programmes and budgets; running it again changes nothing."""
@@ -208,7 +200,7 @@ def load_programmes() -> None:
         PROGRAMMES, start=1
     ):
         programme = Programme.objects.filter(code=code).first() or Programme(code=code)
-        programmes[code] = _save(
+        programmes[code] = save_demo_record(
             programme,
             name=name,
             name_en=name_en,
@@ -222,7 +214,7 @@ def load_programmes() -> None:
         amounts += [(2020, kind, amount) for kind, amount in supplementary.items()]
         for year, kind, amount in amounts:
             if not ProgrammeBudget.objects.filter(programme=programme, fiscal_year=year, kind=kind).exists():
-                _save(
+                save_demo_record(
                     ProgrammeBudget(programme=programme, fiscal_year=year, kind=kind),
                     amount_yen=million_yen(amount),
                     is_request=(code == "aging" and year == 2021),
@@ -232,7 +224,7 @@ def load_programmes() -> None:
             programme=programmes[code], fiscal_year=year, name=name
         ).first()
         if existing is None:
-            _save(
+            save_demo_record(
                 SubAllocation(programme=programmes[code], fiscal_year=year, name=name),
                 name_en=name_en,
                 amount_yen=amount,
@@ -241,4 +233,4 @@ def load_programmes() -> None:
             )
     for year, kind, amount, source in STATED_TOTALS:
         if not StatedTotal.objects.filter(fiscal_year=year, kind=kind).exists():
-            _save(StatedTotal(fiscal_year=year, kind=kind), amount_yen=amount, source=source)
+            save_demo_record(StatedTotal(fiscal_year=year, kind=kind), amount_yen=amount, source=source)

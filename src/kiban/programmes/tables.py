@@ -12,7 +12,7 @@ class ProgrammeYearTable(tables.Table):
     programme = tables.Column(
         verbose_name=_("Programme"),
         linkify=lambda record: record.programme.get_absolute_url(),
-        order_by=("programme.sort_order",),
+        order_by=("programme__sort_order",),
     )
     amount_yen = tables.Column(
         verbose_name=_("Budget"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}

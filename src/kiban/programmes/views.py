@@ -1,5 +1,7 @@
 """Programme pages: the fiscal-year list with totals and chart, a programme in full, corrections, exports."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django_tables2 import RequestConfig
 
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
+from kiban.core.money import MILLION
 from kiban.core.selectors import attachments_for
 from kiban.core.services import attachment_create
 
@@ -146,7 +149,7 @@ def budget_change(request, pk: int):
             request, "programmes/budget_change.html", {"form": form, "budget": budget}, status=status
         )
     form = BudgetChangeForm(
-        initial={"amount_million": budget.amount_yen / 1_000_000, "version": budget.version}
+        initial={"amount_million": Decimal(budget.amount_yen) / MILLION, "version": budget.version}
     )
     return render(
         request,
