@@ -13,13 +13,6 @@ NOT_AUTHENTICATED = {
 
 
 @pytest.fixture
-def alice(db):
-    return User.objects.create_user(
-        "alice", "alice@example.jp", "pw-for-tests-only", display_name="山田 花子"
-    )
-
-
-@pytest.fixture
 def signed_in(alice):
     client = Client()
     client.force_login(alice)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kiban.core import selectors
-from kiban.core.models import ApiToken, Attachment, Notification, Organisation, User
+from kiban.core.models import ApiToken, Attachment, Notification, Organisation
 from kiban.core.services import (
     api_token_authenticate,
     api_token_create,
@@ -19,16 +19,6 @@ from kiban.core.services import (
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def alice(db):
-    return User.objects.create_user("alice", "alice@example.jp", "pw-for-tests-only")
-
-
-@pytest.fixture
-def bob(db):
-    return User.objects.create_user("bob", "bob@example.jp", "pw-for-tests-only")
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
-def alice(db):
-    return User.objects.create_user("alice", "alice@example.jp", "pw-for-tests-only")
-
-
-@pytest.fixture
 def alice_client(alice):
     client = Client()
     client.force_login(alice)
