@@ -7,6 +7,7 @@ import pytest
 def _isolated_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KIBAN_GENOME_ROOT = tmp_path / "genome"
     settings.LANGUAGE_CODE = "en"
     # The production hasher takes most of a second per user; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kiban.core",
     "kiban.programmes",
     "kiban.facilities",
+    "kiban.genome",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ STORAGES = {
         )
     },
 }
+
+# Genome datasets (Parquet + manifest per version), written by `kiban genome ingest`.
+KIBAN_GENOME_ROOT = Path(os.environ.get("KIBAN_GENOME_ROOT", DATA_DIR / "genome"))
 
 # Attachments: the largest file accepted and the content types (checked against the file's own bytes).
 KIBAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("KIBAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
