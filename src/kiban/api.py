@@ -116,10 +116,14 @@ def _forbidden(request, exc):
 
 def _add_routers() -> None:
     from kiban.core.api import router as core_router
+    from kiban.genome.api import router as genome_router
+    from kiban.genome.beacon import router as beacon_router
     from kiban.programmes.api import router as programmes_router
 
     api.add_router("/", core_router)
     api.add_router("/programmes", programmes_router)
+    api.add_router("/genome", genome_router)
+    api.add_router("/beacon", beacon_router)
 
 
 _add_routers()

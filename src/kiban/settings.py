@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kiban.programmes",
     "kiban.facilities",
     "kiban.genome",
+    "kiban.sequencing",
 ]
 
 MIDDLEWARE = [

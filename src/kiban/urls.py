@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("kiban.core.urls")),
     path("programmes/", include("kiban.programmes.urls")),
     path("facilities/", include("kiban.facilities.urls")),
+    path("genome/", include("kiban.genome.urls")),
+    path("sequencing/", include("kiban.sequencing.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -14,6 +14,8 @@ def navigation(request) -> dict:
         (reverse("home"), _("Home")),
         (reverse("programmes:list"), _("Programmes and budgets")),
         (reverse("facilities:cryo-em"), _("Cryo-EM network")),
+        (reverse("genome:datasets"), _("Genome reference panel")),
+        (reverse("sequencing:progress"), _("Sequencing progress")),
         (reverse("core:organisation-list"), _("Organisations")),
     ]
     if user.has_perm("core.view_audit"):

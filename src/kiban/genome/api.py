@@ -1,0 +1,223 @@
+"""Reference panel API: datasets, and variants by id, rsID, region and gene (aggregate counts only)."""
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from kiban.api import ApiError
+
+from . import engine, selectors
+from .datasets import all_datasets, dataset_or_404
+
+router = Router(tags=["genome reference panel (S6)"])
+
+
+class CountsOut(Schema):
+    ac: int
+    an: int
+    af: float | None
+    hom: int
+    het: int
+    hemi: int
+
+
+class VariantOut(Schema):
+    variant_id: str
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    rsid: str | None
+    qual: float | None
+    filters: list[str]
+    counts: CountsOut
+    strata: dict[str, dict[str, CountsOut]]
+
+
+class DatasetOut(Schema):
+    dataset_id: str
+    version: str
+    assembly: str
+    sample_count: int
+    variant_count: int
+    strata: dict[str, list[str]]
+    source_name: str
+    source_sha256: str
+    created_at: str
+
+
+class RsidOut(Schema):
+    dataset_id: str
+    version: str
+    rsid: str
+    variants: list[VariantOut]
+
+
+class VariantPageOut(Schema):
+    dataset_id: str
+    version: str
+    total: int
+    offset: int
+    limit: int
+    items: list[VariantOut]
+
+
+class RegionPageOut(VariantPageOut):
+    chrom: str
+    start: int
+    end: int
+
+
+class GenePageOut(VariantPageOut):
+    symbol: str
+
+
+class FiltersIn(Schema):
+    min_af: float | None = Field(None, description="Lowest allele frequency, 0 to 1, inclusive")
+    max_af: float | None = Field(None, description="Highest allele frequency, 0 to 1, inclusive")
+    pass_only: bool = Field(False, description="Only variants whose FILTER is PASS")
+    offset: int = Field(0, description="Rows to skip")
+    limit: int = Field(100, description="Rows to return, 1 to 1000")
+
+
+def _require_view(request) -> None:
+    if not request.user.has_perm("genome.view_dataset"):
+        raise ApiError(403, "You may not see the genome reference panel.", "forbidden")
+
+
+def _dataset(dataset_id: str) -> engine.Dataset:
+    try:
+        return dataset_or_404(dataset_id)
+    except Http404 as error:
+        raise ApiError(404, f"There is no dataset “{dataset_id}”.", "dataset_not_found") from error
+
+
+def _checked(read):
+    """The value of a selector call; a GenomeQueryError becomes a 400 with its message and code."""
+    try:
+        return read()
+    except selectors.GenomeQueryError as error:
+        raise ApiError(400, error.message, error.code) from error
+
+
+def _filters(query: FiltersIn) -> engine.Filters:
+    if not 0 <= query.offset <= selectors.MAX_OFFSET:
+        raise ApiError(400, f"offset runs from 0 to {selectors.MAX_OFFSET:,}.", "invalid_offset")
+    if not 1 <= query.limit <= selectors.API_MAX_LIMIT:
+        raise ApiError(400, f"limit runs from 1 to {selectors.API_MAX_LIMIT}.", "invalid_limit")
+    return _checked(
+        lambda: selectors.frequency_filters(
+            min_af=query.min_af, max_af=query.max_af, pass_only=query.pass_only
+        )
+    )
+
+
+def _variant(variant: engine.Variant) -> dict:
+    return {
+        "variant_id": variant.variant_id,
+        "chrom": variant.chrom,
+        "pos": variant.pos,
+        "ref": variant.ref,
+        "alt": variant.alt,
+        "rsid": variant.rsid,
+        "qual": variant.qual,
+        "filters": list(variant.filters),
+        "counts": variant.counts,
+        "strata": variant.strata,
+    }
+
+
+def _page(manifest: engine.Manifest, page: engine.Page) -> dict:
+    return {
+        "dataset_id": manifest.dataset_id,
+        "version": manifest.version,
+        "total": page.total,
+        "offset": page.offset,
+        "limit": page.limit,
+        "items": [_variant(v) for v in page.items],
+    }
+
+
+@router.get("/datasets", response=list[DatasetOut], summary="Every dataset's current version")
+def dataset_list(request):
+    _require_view(request)
+    return [manifest.to_json() for manifest in all_datasets()]
+
+
+@router.get("/datasets/{dataset_id}", response=DatasetOut, summary="One dataset's current version")
+def dataset_detail(request, dataset_id: str):
+    _require_view(request)
+    return _dataset(dataset_id).manifest.to_json()
+
+
+@router.get(
+    "/datasets/{dataset_id}/variants/{variant_id}",
+    response=VariantOut,
+    summary="One variant's counts, overall and per stratum",
+)
+def variant_detail(request, dataset_id: str, variant_id: str):
+    """`variant_id` is chrom-pos-ref-alt (1-12345-A-G; chr1-12345-A-G is read the same)."""
+    _require_view(request)
+    dataset = _dataset(dataset_id)
+    canonical = _checked(lambda: selectors.variant_id(variant_id))
+    variant = dataset.variant(canonical)
+    if variant is None:
+        raise ApiError(404, f"Variant {canonical} is not in dataset {dataset_id}.", "variant_not_found")
+    return _variant(variant)
+
+
+@router.get(
+    "/datasets/{dataset_id}/rsids/{rsid}",
+    response=RsidOut,
+    summary="The variants carrying an rsID (one per alternate allele)",
+)
+def rsid_detail(request, dataset_id: str, rsid: str):
+    _require_view(request)
+    dataset = _dataset(dataset_id)
+    canonical = _checked(lambda: selectors.rsid(rsid))
+    variants = dataset.by_rsid(canonical)
+    if not variants:
+        raise ApiError(404, f"No variant in dataset {dataset_id} has rsID {canonical}.", "rsid_not_found")
+    manifest = dataset.manifest
+    return {
+        "dataset_id": manifest.dataset_id,
+        "version": manifest.version,
+        "rsid": canonical,
+        "variants": [_variant(v) for v in variants],
+    }
+
+
+@router.get(
+    "/datasets/{dataset_id}/region",
+    response=RegionPageOut,
+    summary="The variants of a region, filtered and paged, with the total of every match",
+)
+def region(request, dataset_id: str, chrom: str, start: int, end: int, query: Query[FiltersIn]):
+    """1-based, both ends included; `chrom` takes 1–22, X, Y or MT with or without `chr`. AF bounds are
+    inclusive; `limit` is at most 1000; page with `offset` until it reaches `total`."""
+    _require_view(request)
+    dataset = _dataset(dataset_id)
+    filters = _filters(query)
+    target = _checked(lambda: selectors.region(chrom, start, end))
+    page = dataset.region(
+        target.chrom, target.start, target.end, filters=filters, offset=query.offset, limit=query.limit
+    )
+    return {**_page(dataset.manifest, page), "chrom": target.chrom, "start": target.start, "end": target.end}
+
+
+@router.get(
+    "/datasets/{dataset_id}/genes/{symbol}",
+    response=GenePageOut,
+    summary="The variants of a gene, filtered and paged, with the total of every match",
+)
+def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn]):
+    """The gene's extent comes from the annotation loaded for the dataset's assembly."""
+    _require_view(request)
+    dataset = _dataset(dataset_id)
+    filters = _filters(query)
+    try:
+        page = dataset.gene(symbol, filters=filters, offset=query.offset, limit=query.limit)
+    except LookupError as error:
+        raise ApiError(
+            404, f"No gene {symbol} in the {dataset.manifest.assembly} annotation.", "gene_not_found"
+        ) from error
+    return {**_page(dataset.manifest, page), "symbol": symbol}

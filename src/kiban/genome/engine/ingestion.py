@@ -1,0 +1,635 @@
+"""Ingest: stream a joint-called VCF/BCF in chunks, count per variant and stratum, write a dataset version."""
+
+import gzip
+import hashlib
+import re
+import shutil
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import cyvcf2
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import bgzf, storage
+from .alleles import is_symbolic, minimal_representation
+from .assembly import CONTIG_LENGTHS, assembly_of_length, check_assembly, normalise_chrom, ploidy_of
+from .counting import SampleGroups, apply_ploidy, count_chunk, stack_genotypes
+from .errors import GenomeInputError
+from .model import Manifest
+from .samples import SampleSheet, read_sample_sheet
+
+Progress = Callable[[int, int | None], None]
+
+# About this many genotype calls per chunk keeps memory bounded (tens of MB) whatever the sample count.
+CALLS_PER_CHUNK = 1_000_000
+ROW_GROUP_ROWS = 65_536  # rows per Parquet row group: small enough for position pushdown to skip most
+CARRIER_BUFFER_ROWS = 1_000_000
+
+VARIANT_SCHEMA = pa.schema(
+    [
+        ("vid", pa.int64()),  # the variant key shared by strata and carriers, unique in a version
+        ("pos", pa.int32()),
+        ("ref", pa.string()),
+        ("alt", pa.string()),
+        ("rsid", pa.string()),
+        ("qual", pa.float64()),
+        ("filters", pa.list_(pa.string())),
+        ("ac", pa.int32()),
+        ("an", pa.int32()),
+        ("af", pa.float64()),
+        ("hom", pa.int32()),
+        ("het", pa.int32()),
+        ("hemi", pa.int32()),
+    ]
+)
+STRATA_SCHEMA = pa.schema(
+    [
+        ("vid", pa.int64()),
+        ("stratum", pa.string()),
+        ("value", pa.string()),
+        ("ac", pa.int32()),
+        ("an", pa.int32()),
+        ("hom", pa.int32()),
+        ("het", pa.int32()),
+        ("hemi", pa.int32()),
+    ]
+)
+CARRIER_SCHEMA = pa.schema([("vid", pa.int64()), ("sample", pa.int32()), ("gt", pa.int8())])
+SCHEMAS = {"variants": VARIANT_SCHEMA, "strata": STRATA_SCHEMA, "carriers": CARRIER_SCHEMA}
+
+_RSID = re.compile(r"^rs[0-9]+$", re.IGNORECASE)
+_GENOTYPE = re.compile(r"^(\.|[0-9]+)([/|](\.|[0-9]+))*$")
+_CONTIG = re.compile(r"^##contig=<(.*)>\s*$", re.MULTILINE)
+
+
+@dataclass
+class _Source:
+    """What we know about the input file before reading its records."""
+
+    path: Path
+    is_bcf: bool
+    header_lines: int | None  # lines before the first record (None for BCF)
+    total_records: int | None  # known for plain-text VCF only
+    sha256: str
+
+    def line(self, record_number: int) -> int | None:
+        """The line of the n-th record (1-based), for error messages; None for BCF."""
+        return None if self.header_lines is None else self.header_lines + record_number
+
+    def where(self, record_number: int) -> str:
+        return "" if self.header_lines is not None else f"record {record_number}: "
+
+
+def ingest(
+    vcf_path: str | Path,
+    samples_path: str | Path,
+    *,
+    root: Path,
+    dataset_id: str,
+    assembly: str,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Ingest one VCF/BCF with its sample sheet as a new version of `dataset_id`; returns its manifest.
+
+    The version is built in a staging folder and renamed into place only when complete, then CURRENT
+    is replaced; any failure removes the staging folder and leaves earlier versions as they were.
+    """
+    path = Path(vcf_path)
+    root = Path(root)
+    canonical = check_assembly(assembly)
+    if canonical is None:
+        raise GenomeInputError(path, None, f"assembly {assembly!r} is not supported; use GRCh37 or GRCh38")
+    if not storage.valid_dataset_id(dataset_id):
+        raise GenomeInputError(
+            path, None, f"dataset id {dataset_id!r} must be letters, digits, '.', '_' or '-' (at most 100)"
+        )
+    sheet = read_sample_sheet(samples_path)
+    source = _inspect(path)
+    reader = _open(source)
+    try:
+        return _ingest(source, reader, sheet, root, dataset_id, canonical, progress)
+    finally:
+        reader.close()
+
+
+def _ingest(
+    source: "_Source",
+    reader: cyvcf2.VCF,
+    sheet: SampleSheet,
+    root: Path,
+    dataset_id: str,
+    assembly: str,
+    progress: Progress | None,
+) -> Manifest:
+    samples = list(reader.samples)
+    _check_contigs(source, reader.raw_header, assembly)
+    _check_samples(source, samples, sheet)
+    staged = storage.staging_dir(root, dataset_id)
+    staged.mkdir(parents=True)
+    try:
+        variant_count = _stream(source, reader, sheet, samples, assembly, staged, progress)
+        _write_samples(staged, samples, sheet)
+        now = datetime.now(UTC)
+        version = storage.next_version(root, dataset_id, now)
+        manifest = Manifest(
+            dataset_id=dataset_id,
+            version=version,
+            assembly=assembly,
+            sample_count=len(samples),
+            variant_count=variant_count,
+            strata=sheet.strata,
+            source_name=source.path.name,
+            source_sha256=source.sha256,
+            created_at=now.isoformat(timespec="seconds"),
+            engine="duckdb",
+        )
+        storage.write_manifest(staged, manifest)
+        storage.publish(root, dataset_id, staged, version)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _inspect(path: Path) -> _Source:
+    if not path.is_file():
+        raise GenomeInputError(path, None, "the file does not exist")
+    if bgzf.is_bgzf(path) and not bgzf.has_eof_block(path):
+        raise GenomeInputError(path, None, "the bgzip file is truncated: its end-of-file block is missing")
+    compressed = bgzf.is_gzip(path)
+    try:
+        with _open_bytes(path, compressed) as handle:
+            is_bcf = handle.read(3) == b"BCF"
+    except (OSError, EOFError, zlib.error) as error:
+        raise GenomeInputError(path, None, f"the gzip file is truncated or corrupt ({error})") from None
+    header_lines = None if is_bcf else _count_header_lines(path, compressed)
+    digest = hashlib.sha256()
+    newlines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            if not compressed:
+                newlines += block.count(b"\n")
+                last = block[-1:]
+    total = None
+    if not compressed and header_lines is not None:
+        total = newlines - header_lines + (0 if last == b"\n" else 1)
+    return _Source(path, is_bcf, header_lines, total, digest.hexdigest())
+
+
+def _open_bytes(path: Path, compressed: bool) -> Any:
+    return gzip.open(path, "rb") if compressed else open(path, "rb")
+
+
+def _count_header_lines(path: Path, compressed: bool) -> int:
+    """Lines up to and including '#CHROM': htslib's own header text is rewritten, so count the file's."""
+    count = 0
+    try:
+        with _open_bytes(path, compressed) as handle:
+            for line in handle:
+                count += 1
+                if line.startswith(b"#CHROM"):
+                    return count
+                if not line.startswith(b"##"):
+                    break
+    except (OSError, EOFError, zlib.error) as error:
+        raise GenomeInputError(path, count + 1, f"the gzip file is truncated or corrupt ({error})") from None
+    raise GenomeInputError(path, count or None, "no '#CHROM' header line: this is not a VCF file")
+
+
+def _open(source: _Source) -> cyvcf2.VCF:
+    try:
+        return cyvcf2.VCF(str(source.path), gts012=False, lazy=True)
+    except OSError:
+        raise GenomeInputError(source.path, None, "htslib cannot read this as a VCF or BCF file") from None
+
+
+def _check_contigs(source: _Source, header: str, assembly: str) -> None:
+    """Contig lengths in the header must be those of the chosen assembly (a cheap wrong-reference test)."""
+    for match in _CONTIG.finditer(header):
+        fields = dict(
+            part.split("=", 1) for part in re.split(r",(?=[A-Za-z_]+=)", match.group(1)) if "=" in part
+        )
+        chrom = normalise_chrom(fields.get("ID", ""))
+        length = fields.get("length", "")
+        expected = CONTIG_LENGTHS[assembly].get(chrom)
+        if expected is None or not length.isdigit() or int(length) == expected:
+            continue
+        line = _header_line(source, match.group(0))
+        other = assembly_of_length(chrom, int(length))
+        if other is not None:
+            problem = (
+                f"contig {fields['ID']} has length {length}, which is {other}, not {assembly}: "
+                f"wrong assembly (ingest with assembly {other}, or use a VCF aligned to {assembly})"
+            )
+        else:
+            problem = (
+                f"contig {fields['ID']} has length {length}, but {assembly} chromosome {chrom} has "
+                f"length {expected}: the VCF was aligned to another reference"
+            )
+        raise GenomeInputError(source.path, line, problem)
+
+
+def _header_line(source: _Source, text: str) -> int | None:
+    if source.is_bcf:
+        return None
+    with _open_bytes(source.path, bgzf.is_gzip(source.path)) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.decode(errors="replace").strip() == text.strip():
+                return number
+            if line.startswith(b"#CHROM"):
+                break
+    return None
+
+
+def _check_samples(source: _Source, samples: list[str], sheet: SampleSheet) -> None:
+    chrom_line = source.header_lines
+    if not samples:
+        raise GenomeInputError(
+            source.path,
+            chrom_line,
+            "the VCF has no sample columns; a sites-only VCF has no genotypes to count",
+        )
+    listed = set(sheet.line_of)
+    missing = [s for s in samples if s not in listed]
+    if missing:
+        raise GenomeInputError(
+            source.path,
+            chrom_line,
+            f"{len(missing)} sample(s) in the VCF are missing from the sample sheet {sheet.path}: "
+            + _names(missing),
+        )
+    present = set(samples)
+    absent = [s for s in sheet.line_of if s not in present]
+    if absent:
+        raise GenomeInputError(
+            sheet.path,
+            sheet.line_of[absent[0]],
+            f"{len(absent)} sample(s) in the sample sheet are not in the VCF {source.path}: "
+            + _names(absent),
+        )
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _sample_groups(samples: list[str], sheet: SampleSheet) -> tuple[SampleGroups, list[tuple[str, str]]]:
+    masks = sheet.stratum_masks(samples)
+    matrix = np.vstack([np.ones(len(samples), dtype=bool)] + [mask for _, _, mask in masks]).astype(
+        np.float32
+    )
+    sex = np.array([sheet.sex[s] for s in samples])
+    groups = SampleGroups(xx=sex == "XX", xy=sex == "XY", matrix=matrix)
+    return groups, [(name, value) for name, value, _ in masks]
+
+
+@dataclass
+class _Chunk:
+    """Records read but not yet counted, as parallel lists."""
+
+    chrom: list[str] = field(default_factory=list)
+    pos: list[int] = field(default_factory=list)
+    ref: list[str] = field(default_factory=list)
+    alts: list[list[str]] = field(default_factory=list)
+    rsid: list[str | None] = field(default_factory=list)
+    qual: list[float | None] = field(default_factory=list)
+    filters: list[list[str]] = field(default_factory=list)
+    number: list[int] = field(default_factory=list)  # 1-based record number, for errors
+    genotypes: list[np.ndarray] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+def _records(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[tuple[int, cyvcf2.Variant]]:
+    """(record number, record); htslib's parse failures become GenomeInputErrors with a diagnosis."""
+    iterator = iter(reader)
+    number = 0
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as error:
+            raise _diagnose(source, number + 1, samples) from error
+        number += 1
+        yield number, record
+
+
+def _stream(
+    source: _Source,
+    reader: cyvcf2.VCF,
+    sheet: SampleSheet,
+    samples: list[str],
+    assembly: str,
+    staged: Path,
+    progress: Progress | None,
+) -> int:
+    groups, group_names = _sample_groups(samples, sheet)
+    chunk_size = max(8, min(8192, CALLS_PER_CHUNK // len(samples)))
+    writer = _StagedWriter(staged / "staging")
+    chroms: dict[str, str] = {}  # raw contig name -> normalised
+    chunk = _Chunk()
+    done = 0
+    if progress:
+        progress(0, source.total_records)
+    for number, record in _records(source, reader, len(samples)):
+        done = number
+        alts = record.ALT
+        if not alts:
+            continue  # ALT '.': a reference-only site is not a variant
+        raw_chrom = record.CHROM
+        chrom = chroms.get(raw_chrom) or chroms.setdefault(raw_chrom, normalise_chrom(raw_chrom))
+        ref = record.REF
+        if not chrom or any(c.isspace() for c in raw_chrom) or record.POS < 1 or is_symbolic(ref):
+            raise _diagnose(source, number, len(samples))
+        try:
+            genotype = record.genotype
+        except Exception:
+            genotype = None
+        if genotype is None:
+            raise GenomeInputError(
+                source.path,
+                source.line(number),
+                f"{source.where(number)}the record at {raw_chrom}:{record.POS} has no GT (genotype) field",
+            )
+        chunk.chrom.append(chrom)
+        chunk.pos.append(record.POS)
+        chunk.ref.append(ref)
+        chunk.alts.append(alts)
+        chunk.rsid.append(_rsid(record.ID))
+        chunk.qual.append(record.QUAL)
+        chunk.filters.append([f for f in record.FILTERS if f != "PASS"] or ["PASS"])
+        chunk.number.append(number)
+        chunk.genotypes.append(genotype.array())
+        if len(chunk) >= chunk_size:
+            _count_and_write(source, chunk, groups, group_names, assembly, writer)
+            chunk = _Chunk()
+            if progress:
+                progress(done, source.total_records)
+    if len(chunk):
+        _count_and_write(source, chunk, groups, group_names, assembly, writer)
+    writer.close()
+    if progress:
+        progress(done, done)
+    writer.finish(staged)
+    return writer.variant_count
+
+
+def _rsid(identifier: str | None) -> str | None:
+    for token in (identifier or "").split(";"):
+        if _RSID.match(token):
+            return "rs" + token[2:]
+    return None
+
+
+def _count_and_write(
+    source: _Source,
+    chunk: _Chunk,
+    groups: SampleGroups,
+    group_names: list[tuple[str, str]],
+    assembly: str,
+    writer: "_StagedWriter",
+) -> None:
+    genotypes = stack_genotypes(chunk.genotypes)
+    n_alt = np.array([len(alts) for alts in chunk.alts])
+    highest = genotypes.reshape(len(chunk), -1).max(axis=1)
+    for i in np.flatnonzero(highest > n_alt):
+        number = chunk.number[i]
+        raise GenomeInputError(
+            source.path,
+            source.line(number),
+            f"{source.where(number)}a genotype refers to allele {highest[i]}, but the record at "
+            f"{chunk.chrom[i]}:{chunk.pos[i]} has {n_alt[i]} alternate allele(s)",
+        )
+    ploidy = np.array([ploidy_of(c, p, assembly) for c, p in zip(chunk.chrom, chunk.pos, strict=True)])
+    counts = count_chunk(apply_ploidy(genotypes, ploidy, groups), n_alt, groups)
+
+    rows = len(counts.record)
+    vid = writer.next_vids(rows)
+    pos = np.empty(rows, dtype=np.int32)
+    refs, alts = [], []
+    for e, (r, k) in enumerate(zip(counts.record.tolist(), counts.alt.tolist(), strict=True)):
+        pos[e], ref, alt = minimal_representation(chunk.pos[r], chunk.ref[r], chunk.alts[r][k - 1])
+        refs.append(ref)
+        alts.append(alt)
+    an, ac = counts.an[:, 0], counts.ac[:, 0]
+    af = np.divide(ac, an, out=np.zeros(rows), where=an > 0)
+    record = counts.record
+    variants = pa.table(
+        {
+            "vid": vid,
+            "pos": pos,
+            "ref": refs,
+            "alt": alts,
+            "rsid": [chunk.rsid[r] for r in record],
+            "qual": [chunk.qual[r] for r in record],
+            "filters": [chunk.filters[r] for r in record],
+            "ac": ac,
+            "an": an,
+            "af": pa.array(af, mask=an == 0),
+            "hom": counts.hom[:, 0],
+            "het": counts.het[:, 0],
+            "hemi": counts.hemi[:, 0],
+        },
+        schema=VARIANT_SCHEMA,
+    )
+    n_groups = len(group_names)
+    strata = pa.table(
+        {
+            "vid": np.repeat(vid, n_groups),
+            "stratum": np.tile(np.array([name for name, _ in group_names], dtype=object), rows),
+            "value": np.tile(np.array([value for _, value in group_names], dtype=object), rows),
+            **{
+                column: getattr(counts, column)[:, 1:].reshape(-1)
+                for column in ("ac", "an", "hom", "het", "hemi")
+            },
+        },
+        schema=STRATA_SCHEMA,
+    )
+    carriers = pa.table(
+        {
+            "vid": vid[counts.carrier_row],
+            "sample": counts.carrier_sample.astype(np.int32),
+            "gt": counts.carrier_code,
+        },
+        schema=CARRIER_SCHEMA,
+    )
+    # Rows are in record order, so each contig is a run; write each run to its contig's partition.
+    chrom_of_row = np.array([chunk.chrom[r] for r in record], dtype=object)
+    boundaries = np.flatnonzero(chrom_of_row[1:] != chrom_of_row[:-1]) + 1
+    for start, stop in zip(np.r_[0, boundaries], np.r_[boundaries, rows], strict=True):
+        if start == stop:
+            continue
+        chrom = chrom_of_row[start]
+        lo, hi = vid[start], vid[stop - 1]
+        writer.append("variants", chrom, variants.slice(start, stop - start))
+        writer.append("strata", chrom, strata.slice(start * n_groups, (stop - start) * n_groups))
+        in_run = (carriers["vid"].to_numpy() >= lo) & (carriers["vid"].to_numpy() <= hi)
+        writer.append("carriers", chrom, carriers.filter(pa.array(in_run)))
+
+
+class _StagedWriter:
+    """Appends per-contig shards while streaming; `finish` writes one sorted file per partition.
+
+    A contig that comes back later in the file (unsorted input) starts a new shard, so at most one
+    Parquet writer per table is open at a time and memory stays bounded.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.shards: dict[tuple[str, str], list[Path]] = {}
+        self.open: dict[str, tuple[str, pq.ParquetWriter, list[pa.Table], int]] = {}
+        self.variant_count = 0
+
+    def next_vids(self, count: int) -> np.ndarray:
+        vids = np.arange(self.variant_count, self.variant_count + count, dtype=np.int64)
+        self.variant_count += count
+        return vids
+
+    def append(self, table: str, chrom: str, data: pa.Table) -> None:
+        current = self.open.get(table)
+        if current is None or current[0] != chrom:
+            self._close(table)
+            shards = self.shards.setdefault((table, chrom), [])
+            path = storage.partition_dir(self.base, table, chrom) / f"shard-{len(shards):05d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shards.append(path)
+            current = (chrom, pq.ParquetWriter(path, SCHEMAS[table], compression="zstd"), [], 0)
+        chrom, parquet, pending, rows = current
+        pending.append(data)
+        rows += data.num_rows
+        limit = CARRIER_BUFFER_ROWS if table == "carriers" else ROW_GROUP_ROWS
+        if rows >= limit:
+            parquet.write_table(pa.concat_tables(pending), row_group_size=limit)
+            pending, rows = [], 0
+        self.open[table] = (chrom, parquet, pending, rows)
+
+    def _close(self, table: str) -> None:
+        current = self.open.pop(table, None)
+        if current is not None:
+            _, parquet, pending, _ = current
+            if pending:
+                parquet.write_table(pa.concat_tables(pending))
+            parquet.close()
+
+    def close(self) -> None:
+        for table in list(self.open):
+            self._close(table)
+
+    def finish(self, version_path: Path) -> None:
+        """Sort variants by position (normalisation and unsorted input can reorder them); strata and
+        carriers are already in key order when a contig came in one run."""
+        config = {"temp_directory": str(self.base / "duckdb-tmp"), "preserve_insertion_order": False}
+        connection = duckdb.connect(config=config)
+        for (table, chrom), shards in sorted(self.shards.items()):
+            target = storage.partition_file(version_path, table, chrom)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if table != "variants" and len(shards) == 1:
+                shards[0].rename(target)
+                continue
+            # DuckDB sorts out of core (spilling to temp_directory), so a large contig fits in memory.
+            relation = connection.read_parquet([str(p) for p in shards])
+            relation.order("pos, vid" if table == "variants" else "vid").write_parquet(
+                str(target), compression="zstd", row_group_size=ROW_GROUP_ROWS
+            )
+        connection.close()
+        shutil.rmtree(self.base)
+
+
+def _write_samples(version_path: Path, samples: list[str], sheet: SampleSheet) -> None:
+    columns: dict[str, Any] = {
+        "index": pa.array(range(len(samples)), type=pa.int32()),
+        "sample": samples,
+        "sex": [sheet.sex[s] for s in samples],
+        "participant": [sheet.participant[s] for s in samples],
+    }
+    for name, values in sheet.groups.items():
+        columns[name] = [values[s] or None for s in samples]
+    pq.write_table(pa.table(columns), storage.samples_file(version_path), compression="zstd")
+
+
+def _diagnose(source: _Source, number: int, samples: int) -> GenomeInputError:
+    """htslib says only that a record failed to parse: re-read that line to say what is wrong with it."""
+    if source.is_bcf:
+        return GenomeInputError(
+            source.path, None, f"record {number} cannot be read: the BCF file is truncated or corrupt"
+        )
+    target = source.line(number)
+    assert target is not None
+    compressed = bgzf.is_gzip(source.path)
+    if compressed:
+        # htslib may stop a little before the damage; decompress it all to see whether that is the cause.
+        complete = _gzip_damage(source.path)
+        if complete is not None:
+            return GenomeInputError(
+                source.path,
+                complete + 1,
+                f"the gzip file is truncated or corrupt: decompression fails after line {complete}",
+            )
+    text = None
+    with _open_bytes(source.path, compressed) as handle:
+        for reached, raw in enumerate(handle, start=1):
+            if reached == target:
+                text = raw.decode(errors="replace").rstrip("\r\n")
+                break
+    if text is None:
+        return GenomeInputError(source.path, target, "the file ends in the middle of a record")
+    return GenomeInputError(source.path, target, "malformed line: " + _line_problem(text, samples))
+
+
+def _gzip_damage(path: Path) -> int | None:
+    """None when every gzip member decompresses to its end; else the complete lines before the damage."""
+    lines = 0
+    decompressor = zlib.decompressobj(wbits=31)
+    inside = False  # whether the current member has started but not ended
+    with open(path, "rb") as handle:
+        try:
+            while block := handle.read(1 << 20):
+                while block:
+                    inside = True
+                    lines += decompressor.decompress(block).count(b"\n")
+                    block = b""
+                    if decompressor.eof:  # a member ends; BGZF is a series of members
+                        inside = False
+                        block = decompressor.unused_data
+                        decompressor = zlib.decompressobj(wbits=31)
+        except zlib.error:
+            return lines
+    return lines if inside else None
+
+
+def _line_problem(text: str, samples: int) -> str:
+    fields = text.split("\t")
+    expected = 9 + samples
+    if len(fields) < 8:
+        return f"expected {expected} tab-separated columns, found {len(fields)}"
+    chrom, pos, _, ref = fields[:4]
+    if not chrom or any(c.isspace() for c in chrom):
+        return f"contig name {chrom!r} is empty or contains spaces"
+    if not pos.isdigit() or int(pos) < 1:
+        return f"POS {pos!r} is not a positive whole number"
+    if is_symbolic(ref):
+        return f"REF {ref!r} is not a sequence of bases"
+    if len(fields) != expected:
+        return f"expected {expected} tab-separated columns (9 + {samples} samples), found {len(fields)}"
+    keys = fields[8].split(":")
+    if "GT" not in keys:
+        return "the record has no GT (genotype) field"
+    index = keys.index("GT")
+    for column, value in enumerate(fields[9:], start=10):
+        parts = value.split(":")
+        genotype = parts[index] if index < len(parts) else "."
+        if not _GENOTYPE.match(genotype):
+            return f"genotype {genotype!r} in column {column} is not valid"
+    return "htslib cannot parse this record"

@@ -1,0 +1,74 @@
+"""The filter forms of the region and gene tables: read from the query string, checked by the selectors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+
+_AF_RANGE = _("Allele frequencies lie between 0 and 1.")
+# Far past any real table; keeps the offset (page × page size) a small integer for the engine.
+MAX_PAGE = 10_000_000
+
+
+class VariantFilterForm(forms.Form):
+    """Allele-frequency range, PASS only, and the page of the table."""
+
+    min_af = forms.FloatField(
+        label=_("Minimum allele frequency"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        error_messages={"min_value": _AF_RANGE, "max_value": _AF_RANGE},
+        widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 1}),
+    )
+    max_af = forms.FloatField(
+        label=_("Maximum allele frequency"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        error_messages={"min_value": _AF_RANGE, "max_value": _AF_RANGE},
+        widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 1}),
+    )
+    pass_only = forms.BooleanField(label=_("PASS only"), required=False)
+    page = forms.IntegerField(
+        label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["filters"] = selectors.frequency_filters(
+                    min_af=data.get("min_af"),
+                    max_af=data.get("max_af"),
+                    pass_only=data.get("pass_only", False),
+                )
+            except selectors.GenomeQueryError as error:
+                raise forms.ValidationError(error.message, code=error.code) from error
+        data["page"] = data.get("page") or 1
+        return data
+
+
+class RegionForm(VariantFilterForm):
+    """A region of one chromosome (1-based, inclusive) with the filters."""
+
+    chrom = forms.CharField(label=_("Chromosome"), max_length=10)
+    start = forms.IntegerField(label=_("Start"), min_value=1, max_value=selectors.MAX_POSITION)
+    end = forms.IntegerField(label=_("End"), min_value=1, max_value=selectors.MAX_POSITION)
+
+    field_order = ["chrom", "start", "end", "min_af", "max_af", "pass_only", "page"]
+
+    def clean_chrom(self) -> str:
+        try:
+            return selectors.chromosome(self.cleaned_data["chrom"])
+        except selectors.GenomeQueryError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["region"] = selectors.region(data["chrom"], data["start"], data["end"])
+            except selectors.GenomeQueryError as error:
+                raise forms.ValidationError(error.message, code=error.code) from error
+        return data

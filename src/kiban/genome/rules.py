@@ -1,0 +1,25 @@
+"""Who may see the genome reference panel."""
+
+import rules
+
+from kiban.core.choices import Role
+from kiban.core.rules import has_role, is_signed_in
+
+# Aggregate allele frequencies of every dataset: every signed-in user. No page or endpoint under this rule
+# shows carriers or sample ids.
+rules.add_perm("genome.view_dataset", is_signed_in)
+
+# GA4GH Beacon v2 (/api/beacon/): how much detail a caller may get about variants.
+# Anyone, signed in or not: yes/no answers ("boolean" granularity), and the informational endpoints.
+rules.add_perm("genome.beacon_boolean", rules.always_allow)
+# Any signed-in user (browser session or personal API token): the number of matching variants ("count").
+rules.add_perm("genome.beacon_count", is_signed_in)
+# Researchers, companies, biobank curators, funding agency officers and ministry officials: the variants
+# themselves with their allele frequencies per population ("record").
+rules.add_perm(
+    "genome.beacon_record",
+    is_signed_in
+    & has_role(
+        Role.RESEARCHER, Role.COMPANY, Role.BIOBANK_CURATOR, Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL
+    ),
+)

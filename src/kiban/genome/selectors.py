@@ -1,0 +1,199 @@
+"""Reads of the reference panel: what a person typed (variant id, rsID, region, gene, filters), all rows."""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from . import engine
+
+CHROMOSOMES = (*(str(n) for n in range(1, 23)), "X", "Y", "MT")
+# Longer than any human chromosome; also keeps a typed number inside the engine's 64-bit integers.
+MAX_POSITION = 1_000_000_000
+# A download reads every matching row; a region longer than this is refused (the API pages instead).
+MAX_DOWNLOAD_BP = 10_000_000
+PAGE_SIZE = 50
+MAX_OFFSET = 1_000_000_000
+API_MAX_LIMIT = 1000
+DOWNLOAD_CHUNK = 5000
+
+_SEPARATOR = r"[-:_]"
+_VARIANT_ID = re.compile(
+    rf"^(?:chr)?(?P<chrom>[0-9]{{1,2}}|X|Y|MT?){_SEPARATOR}(?P<pos>[0-9]+){_SEPARATOR}"
+    rf"(?P<ref>[ACGTN]+){_SEPARATOR}(?P<alt>[ACGTN]+)$",
+    re.IGNORECASE,
+)
+_RSID = re.compile(r"^rs[0-9]+$", re.IGNORECASE)
+_REGION = re.compile(
+    r"^(?:chr)?(?P<chrom>[0-9A-Z]{1,2}):(?P<start>[0-9][0-9,]*)[-–](?P<end>[0-9][0-9,]*)$", re.IGNORECASE
+)
+_CHROMOSOME_ALONE = re.compile(r"^(?:chr)?([0-9]{1,2}|X|Y|MT?)$", re.IGNORECASE)
+_GENE_SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,49}$")
+
+
+class GenomeQueryError(ValueError):
+    """Something typed that the panel cannot read; the message says what it accepts instead."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Region:
+    chrom: str
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+    def __str__(self) -> str:
+        return f"{self.chrom}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class SearchTarget:
+    """Where a search box entry leads: kind is 'variant', 'rsid', 'region' or 'gene'."""
+
+    kind: str
+    value: str = ""
+    region: Region | None = None
+
+
+def accepted_search_forms() -> str:
+    return _(
+        "Search for a variant id (1-12345-A-G or chr1-12345-A-G), an rsID (rs123), "
+        "a region (1:100000-200000 or chrX:100000-200000) or a gene symbol (BRCA2)."
+    )
+
+
+def chromosome(text: str) -> str:
+    """'chr1', '1', 'chrM', 'mt' … as the engine names them: '1'..'22', 'X', 'Y', 'MT'."""
+    name = text.strip()
+    if name[:3].lower() == "chr":
+        name = name[3:]
+    name = name.upper()
+    if name == "M":
+        name = "MT"
+    if name not in CHROMOSOMES:
+        raise GenomeQueryError(
+            _("Unknown chromosome “%(chrom)s”: use 1–22, X, Y or MT, with or without “chr”.")
+            % {"chrom": text},
+            "unknown_chromosome",
+        )
+    return name
+
+
+def region(chrom: str, start: int, end: int) -> Region:
+    """A region of one chromosome, 1-based and inclusive, checked the same way for pages and the API."""
+    name = chromosome(chrom)
+    for position in (start, end):
+        if position < 1 or position > MAX_POSITION:
+            raise GenomeQueryError(
+                _("Positions run from 1 to %(max)s; %(position)s is outside.")
+                % {"max": f"{MAX_POSITION:,}", "position": f"{position:,}"},
+                "position_out_of_range",
+            )
+    if end < start:
+        raise GenomeQueryError(
+            _("The end (%(end)s) is before the start (%(start)s).")
+            % {"end": f"{end:,}", "start": f"{start:,}"},
+            "end_before_start",
+        )
+    return Region(name, start, end)
+
+
+def downloadable(target: Region) -> Region:
+    if target.length > MAX_DOWNLOAD_BP:
+        raise GenomeQueryError(
+            _(
+                "A download covers at most 10 Mb; %(region)s spans %(length)s bp. "
+                "Choose a shorter region, or page through the API."
+            )
+            % {"region": str(target), "length": f"{target.length:,}"},
+            "region_too_large",
+        )
+    return target
+
+
+def frequency_filters(
+    *, min_af: float | None = None, max_af: float | None = None, pass_only: bool = False
+) -> engine.Filters:
+    for value in (min_af, max_af):
+        if value is not None and not 0 <= value <= 1:
+            raise GenomeQueryError(
+                _("Allele frequencies lie between 0 and 1; %(value)s is outside.") % {"value": value},
+                "af_out_of_range",
+            )
+    if min_af is not None and max_af is not None and min_af > max_af:
+        raise GenomeQueryError(
+            _("The minimum allele frequency (%(min)s) is above the maximum (%(max)s).")
+            % {"min": min_af, "max": max_af},
+            "af_range_empty",
+        )
+    return engine.Filters(min_af=min_af, max_af=max_af, pass_only=pass_only)
+
+
+def variant_id(text: str) -> str:
+    """'chr1-12345-a-g', '1:12345:A:G' … as 'chrom-pos-REF-ALT' with the engine's chromosome name."""
+    match = _VARIANT_ID.match(text.strip())
+    if not match:
+        raise GenomeQueryError(
+            _(
+                "“%(text)s” is not a variant id: write chromosome-position-reference-alternate, "
+                "for example 1-12345-A-G."
+            )
+            % {"text": text},
+            "invalid_variant_id",
+        )
+    position = int(match["pos"])
+    if not 1 <= position <= MAX_POSITION:
+        raise GenomeQueryError(
+            _("Positions run from 1 to %(max)s; %(position)s is outside.")
+            % {"max": f"{MAX_POSITION:,}", "position": f"{position:,}"},
+            "position_out_of_range",
+        )
+    return f"{chromosome(match['chrom'])}-{position}-{match['ref'].upper()}-{match['alt'].upper()}"
+
+
+def rsid(text: str) -> str:
+    if not _RSID.match(text.strip()):
+        raise GenomeQueryError(
+            _("“%(text)s” is not an rsID: write rs and its number, for example rs123.") % {"text": text},
+            "invalid_rsid",
+        )
+    return text.strip().lower()
+
+
+def search_target(text: str) -> SearchTarget:
+    """What a search box entry means; anything unreadable raises with the accepted forms."""
+    query = text.strip()
+    if _VARIANT_ID.match(query):
+        return SearchTarget("variant", variant_id(query))
+    if _RSID.match(query):
+        return SearchTarget("rsid", rsid(query))
+    if match := _REGION.match(query):
+        start, end = (int(match[key].replace(",", "")) for key in ("start", "end"))
+        return SearchTarget("region", region=region(match["chrom"], start, end))
+    if _GENE_SYMBOL.match(query) and not _CHROMOSOME_ALONE.match(query):
+        return SearchTarget("gene", query)
+    if query:
+        message = _("“%(text)s” is not something the panel can look up.") % {"text": query}
+    else:
+        message = _("The search box is empty.")
+    raise GenomeQueryError(f"{message} {accepted_search_forms()}", "unreadable_query")
+
+
+def every_variant(fetch: Callable[[int, int], engine.Page]) -> Iterator[engine.Variant]:
+    """Every row of a paged engine query, read a chunk at a time (for downloads: never a silent cap)."""
+    offset = 0
+    while True:
+        page = fetch(offset, DOWNLOAD_CHUNK)
+        yield from page.items
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return

@@ -1,0 +1,24 @@
+"""Template filters of the reference panel: allele frequencies and manifest times, written one way."""
+
+from datetime import datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def allele_frequency(value: float | None) -> str:
+    """Four significant digits (0.5, 0.3333, 1.234e-05); a dash when no allele was called (AN = 0)."""
+    if value is None:
+        return "—"
+    return f"{value:.4g}"
+
+
+@register.filter
+def timestamp(value: str) -> datetime | str:
+    """An ISO 8601 time from a manifest as a datetime, for the date filter; the text itself if unreadable."""
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,283 @@
+"""Reference panel pages: datasets, search, a variant's frequencies, region and gene tables with downloads.
+
+Every page shows aggregate counts only: no page reads carriers or sample ids.
+"""
+
+import re
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import engine, selectors
+from .charts import frequency_rows, spectrum_chart
+from .datasets import all_datasets, dataset_or_404
+from .exports import variants_parquet, variants_tsv
+from .forms import RegionForm, VariantFilterForm
+
+STRATUM_LABELS = {"sex": gettext_lazy("Sex"), "cohort": gettext_lazy("Cohort")}
+DOWNLOAD_FORMATS = ("tsv", "parquet")
+
+
+class PageError(Exception):
+    """A request the panel cannot answer, shown as a page with the reason (400 or 404)."""
+
+    def __init__(self, status: int, message: str, *, dataset_id: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.dataset_id = dataset_id  # a dataset that exists: the page offers its search box again
+
+
+def genome_page(view):
+    """Signed-in users with genome.view_dataset; a PageError becomes a readable 400/404 page."""
+
+    @login_required
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        if not request.user.has_perm("genome.view_dataset"):
+            raise PermissionDenied(_("You may not see the genome reference panel."))
+        try:
+            return view(request, *args, **kwargs)
+        except PageError as error:
+            return render(
+                request,
+                "genome/error.html",
+                {"message": error.message, "dataset_id": error.dataset_id},
+                status=error.status,
+            )
+
+    return page
+
+
+def _dataset(dataset_id: str) -> engine.Dataset:
+    try:
+        return dataset_or_404(dataset_id)
+    except Http404 as error:
+        raise PageError(404, _("There is no dataset “%(dataset)s”.") % {"dataset": dataset_id}) from error
+
+
+def _strata(manifest: engine.Manifest) -> list[tuple[str, list[str]]]:
+    return [(STRATUM_LABELS.get(name, name), groups) for name, groups in manifest.strata.items()]
+
+
+@genome_page
+def dataset_list(request):
+    """Any signed-in user: every dataset's current version, with a search box each."""
+    datasets = [(manifest, _strata(manifest)) for manifest in all_datasets()]
+    return render(request, "genome/dataset_list.html", {"datasets": datasets})
+
+
+@genome_page
+def dataset_detail(request, dataset_id: str):
+    """Any signed-in user: one dataset's manifest and its allele-frequency spectrum."""
+    dataset = _dataset(dataset_id)
+    return render(
+        request,
+        "genome/dataset_detail.html",
+        {
+            "manifest": dataset.manifest,
+            "strata": _strata(dataset.manifest),
+            "chart": spectrum_chart(dataset),
+        },
+    )
+
+
+@genome_page
+def search(request, dataset_id: str):
+    """A variant id, rsID, region or gene symbol typed in the search box, sent on to its page."""
+    dataset = _dataset(dataset_id)
+    try:
+        target = selectors.search_target(request.GET.get("q", ""))
+    except selectors.GenomeQueryError as error:
+        raise PageError(400, error.message, dataset_id=dataset_id) from error
+    dataset_id = dataset.manifest.dataset_id
+    if target.kind == "variant":
+        return redirect("genome:variant", dataset_id=dataset_id, variant_id=target.value)
+    if target.kind == "rsid":
+        return redirect("genome:rsid", dataset_id=dataset_id, rsid=target.value)
+    if target.kind == "gene":
+        return redirect("genome:gene", dataset_id=dataset_id, symbol=target.value)
+    region = target.region
+    query = urlencode({"chrom": region.chrom, "start": region.start, "end": region.end})
+    return redirect(f"{reverse('genome:region', args=[dataset_id])}?{query}")
+
+
+@genome_page
+def variant_detail(request, dataset_id: str, variant_id: str):
+    """Any signed-in user: one variant's counts for all samples and for every group of every stratum."""
+    dataset = _dataset(dataset_id)
+    try:
+        canonical_id = selectors.variant_id(variant_id)
+    except selectors.GenomeQueryError as error:
+        raise PageError(400, error.message, dataset_id=dataset_id) from error
+    if canonical_id != variant_id:
+        return redirect("genome:variant", dataset_id=dataset_id, variant_id=canonical_id)
+    variant = dataset.variant(canonical_id)
+    if variant is None:
+        raise PageError(
+            404,
+            _("Variant %(variant)s is not in dataset %(dataset)s.")
+            % {"variant": canonical_id, "dataset": dataset_id},
+            dataset_id=dataset_id,
+        )
+    return render(
+        request,
+        "genome/variant_detail.html",
+        {
+            "manifest": dataset.manifest,
+            "variant": variant,
+            "rows": frequency_rows(variant, dataset.manifest.strata, STRATUM_LABELS),
+        },
+    )
+
+
+@genome_page
+def rsid_detail(request, dataset_id: str, rsid: str):
+    """The variants carrying an rsID: straight to the variant when there is one, a table when several."""
+    dataset = _dataset(dataset_id)
+    try:
+        canonical = selectors.rsid(rsid)
+    except selectors.GenomeQueryError as error:
+        raise PageError(400, error.message, dataset_id=dataset_id) from error
+    variants = dataset.by_rsid(canonical)
+    if not variants:
+        raise PageError(
+            404,
+            _("No variant in dataset %(dataset)s has rsID %(rsid)s.")
+            % {"dataset": dataset_id, "rsid": canonical},
+            dataset_id=dataset_id,
+        )
+    if len(variants) == 1:
+        return redirect("genome:variant", dataset_id=dataset_id, variant_id=variants[0].variant_id)
+    return render(
+        request,
+        "genome/rsid_detail.html",
+        {"manifest": dataset.manifest, "rsid": canonical, "variants": variants},
+    )
+
+
+def _query_url(request, **changes) -> str:
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return f"?{query.urlencode()}"
+
+
+def _paging(request, page: engine.Page, number: int) -> dict:
+    last = max(1, -(-page.total // selectors.PAGE_SIZE))
+    return {
+        "page": page,
+        "number": number,
+        "last": last,
+        "first_row": page.offset + 1 if page.items else 0,
+        "last_row": page.offset + len(page.items),
+        "previous_url": _query_url(request, page=number - 1) if number > 1 else "",
+        "next_url": _query_url(request, page=number + 1) if page.has_next else "",
+        "tsv_url": _query_url(request, page=None, download="tsv"),
+        "parquet_url": _query_url(request, page=None, download="parquet"),
+    }
+
+
+def _download(request, dataset: engine.Dataset, fetch, filename: str):
+    """Every matching row as TSV (streamed) or Parquet, for ?download=tsv or ?download=parquet."""
+    file_format = request.GET["download"]
+    if file_format not in DOWNLOAD_FORMATS:
+        raise PageError(
+            400,
+            _("Downloads come as tsv or parquet, not “%(format)s”.") % {"format": file_format},
+            dataset_id=dataset.manifest.dataset_id,
+        )
+    strata = dataset.manifest.strata
+    rows = selectors.every_variant(fetch)
+    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    disposition = {"Content-Disposition": f'attachment; filename="{safe_name}.{file_format}"'}
+    if file_format == "tsv":
+        return StreamingHttpResponse(
+            variants_tsv(rows, strata),
+            content_type="text/tab-separated-values; charset=utf-8",
+            headers=disposition,
+        )
+    return HttpResponse(
+        variants_parquet(rows, strata), content_type="application/vnd.apache.parquet", headers=disposition
+    )
+
+
+def _page_past_end(number: int, last: int, dataset_id: str) -> PageError:
+    return PageError(
+        404,
+        _("Page %(page)s is past the last page, %(last)s.") % {"page": number, "last": last},
+        dataset_id=dataset_id,
+    )
+
+
+def _table_page(request, dataset: engine.Dataset, fetch, number: int) -> dict:
+    page = fetch((number - 1) * selectors.PAGE_SIZE, selectors.PAGE_SIZE)
+    paging = _paging(request, page, number)
+    if number > paging["last"]:
+        raise _page_past_end(number, paging["last"], dataset.manifest.dataset_id)
+    return paging
+
+
+@genome_page
+def region_table(request, dataset_id: str):
+    """Any signed-in user: the variants of a region, filtered and paged, with TSV and Parquet downloads."""
+    dataset = _dataset(dataset_id)
+    context = {"manifest": dataset.manifest}
+    if not request.GET:
+        return render(request, "genome/region_table.html", {**context, "form": RegionForm()})
+    form = RegionForm(request.GET)
+    if not form.is_valid():
+        return render(request, "genome/region_table.html", {**context, "form": form}, status=400)
+    region, filters = form.cleaned_data["region"], form.cleaned_data["filters"]
+
+    def fetch(offset: int, limit: int) -> engine.Page:
+        return dataset.region(
+            region.chrom, region.start, region.end, filters=filters, offset=offset, limit=limit
+        )
+
+    if "download" in request.GET:
+        try:
+            selectors.downloadable(region)
+        except selectors.GenomeQueryError as error:
+            raise PageError(400, error.message, dataset_id=dataset_id) from error
+        filename = f"{dataset_id}-{dataset.manifest.version}-{region.chrom}-{region.start}-{region.end}"
+        return _download(request, dataset, fetch, filename)
+    paging = _table_page(request, dataset, fetch, form.cleaned_data["page"])
+    return render(request, "genome/region_table.html", {**context, "form": form, "region": region, **paging})
+
+
+@genome_page
+def gene_table(request, dataset_id: str, symbol: str):
+    """Any signed-in user: the variants of a gene, filtered and paged, with TSV and Parquet downloads."""
+    dataset = _dataset(dataset_id)
+    context = {"manifest": dataset.manifest, "symbol": symbol}
+    form = VariantFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "genome/gene_table.html", {**context, "form": form}, status=400)
+    filters = form.cleaned_data["filters"]
+
+    def fetch(offset: int, limit: int) -> engine.Page:
+        return dataset.gene(symbol, filters=filters, offset=offset, limit=limit)
+
+    try:
+        if "download" in request.GET:
+            fetch(0, 1)  # an unknown gene is a 404 page, not a broken download
+            return _download(request, dataset, fetch, f"{dataset_id}-{dataset.manifest.version}-{symbol}")
+        paging = _table_page(request, dataset, fetch, form.cleaned_data["page"])
+    except LookupError as error:
+        raise PageError(
+            404,
+            _("No gene %(symbol)s in the %(assembly)s annotation.")
+            % {"symbol": symbol, "assembly": dataset.manifest.assembly},
+            dataset_id=dataset_id,
+        ) from error
+    return render(request, "genome/gene_table.html", {**context, "form": form, **paging})
