@@ -9,7 +9,15 @@ from .ui import expect, log_in, tr
 pytestmark = pytest.mark.browser
 
 # The main navigation of a ministry official (no audit trail), in the catalogs' source language.
-NAV = ["Home", "Programmes and budgets", "Cryo-EM network", "Organisations", "API"]
+NAV = [
+    "Home",
+    "Programmes and budgets",
+    "Cryo-EM network",
+    "Genome reference panel",
+    "Sequencing progress",
+    "Organisations",
+    "API",
+]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana or kanji
 
 

@@ -7,8 +7,8 @@ Informational endpoints (`/`, `/info`, `/service-info`, `/configuration`, `/map`
 and inclusive, and this module converts. Every answer, errors included, follows the Beacon v2 framework
 schemas, so errors here do not use the rest of the API's `{"detail", "code"}` format.
 
-Who gets how much (kiban/genome/rules.py): anyone gets `boolean` answers, signed-in users `count`,
-and researchers, companies, biobank curators, agency officers and ministry officials `record`. A caller asking
+Who gets how much (kiban/genome/rules.py): anyone gets `boolean` answers; signed-in users (session or API
+token) also `count` and `record`, the same aggregate frequencies the panel's pages show them. A caller asking
 for more gets the most they may have, and `meta.returnedGranularity` says which.
 """
 
@@ -313,8 +313,7 @@ def _info(request: HttpRequest) -> dict[str, Any]:
         "organization": _organisation(request),
         "description": (
             "Allele frequencies of the Kiban genome reference panel. Anyone may ask whether a variant is "
-            "present; signed-in users get counts; researchers, companies, biobank curators, agency officers "
-            "and ministry officials get the variants with their frequencies per population."
+            "present; signed-in users get counts and the variants with their frequencies per population."
         ),
         "version": API_VERSION,
         "welcomeUrl": request.build_absolute_uri("/"),
@@ -912,10 +911,9 @@ def _predicate(query: VariantQuery) -> Callable[["engine.Variant"], bool]:
 
 
 def _pager(dataset: "engine.Dataset", query: VariantQuery) -> Callable[[int, int], "engine.Page"]:
+    filters = query.filters or engine.Filters()
     if query.gene:
-        return lambda offset, limit: dataset.gene(
-            query.gene, filters=query.filters, offset=offset, limit=limit
-        )
+        return lambda offset, limit: dataset.gene(query.gene, filters=filters, offset=offset, limit=limit)
     # Beacon's 0-based half-open [start, end) is the engine's 1-based inclusive start+1..end.
     first = query.start[0] + 1
     if len(query.start) == 2:
@@ -925,7 +923,7 @@ def _pager(dataset: "engine.Dataset", query: VariantQuery) -> Callable[[int, int
     else:
         last = first  # sequence query: variants starting at start
     return lambda offset, limit: dataset.region(
-        query.chrom, first, last, filters=query.filters, offset=offset, limit=limit
+        query.chrom, first, last, filters=filters, offset=offset, limit=limit
     )
 
 
@@ -1143,11 +1141,12 @@ _G_VARIANTS_DESCRIPTION = (
     "Query types: sequence (referenceName, start, referenceBases, alternateBases), range (referenceName, "
     "start, end; optionally variantType, referenceBases, alternateBases), bracket (two starts, two ends), "
     "gene (geneId; optionally variantType, alternateBases). Coordinates are 0-based and half-open: "
-    "start=100 is VCF position 101. assemblyId (GRCh37, GRCh38) restricts the datasets. Filters: "
+    "start=100 is VCF position 101; a range matches the variants whose first base lies in it. "
+    "assemblyId (GRCh37, GRCh38) restricts the datasets. Filters: "
     "alleleFrequency>=x, alleleFrequency<=x, PASS. Pagination: skip counts pages of limit results, per "
     "dataset. Granularity: anyone gets boolean (genome.beacon_boolean); signed-in users count "
-    "(genome.beacon_count); researchers, companies, biobank curators, agency officers and ministry officials "
-    "record (genome.beacon_record). Bad parameters get HTTP 400 with a beaconErrorResponse."
+    "(genome.beacon_count) and record (genome.beacon_record). "
+    "Bad parameters get HTTP 400 with a beaconErrorResponse."
 )
 
 
@@ -1155,7 +1154,7 @@ _G_VARIANTS_DESCRIPTION = (
     "/g_variants",
     response=ANSWERS,
     url_name="beacon_g_variants",
-    summary="Beacon v2: genomic variants (boolean: anyone; count: signed in; record: research roles)",
+    summary="Beacon v2: genomic variants (boolean: anyone; count and record: signed in)",
     description=_G_VARIANTS_DESCRIPTION,
 )
 @_beacon_errors
@@ -1169,7 +1168,7 @@ def beacon_g_variants(request, params: Query[GVariantsQuery]):
     "/g_variants",
     response=ANSWERS,
     url_name="beacon_g_variants_post",
-    summary="Beacon v2: genomic variants (boolean: anyone; count: signed in; record: research roles)",
+    summary="Beacon v2: genomic variants (boolean: anyone; count and record: signed in)",
     description="The same query as the GET, as a beaconRequestBody: meta.apiVersion, "
     "query.requestParameters, query.requestedGranularity, query.pagination {skip, limit}, query.filters, "
     "query.includeResultsetResponses. " + _G_VARIANTS_DESCRIPTION,
@@ -1212,11 +1211,11 @@ def beacon_g_variants_post(request):
     "/g_variants/{variant_id}",
     response=ANSWERS,
     url_name="beacon_g_variant",
-    summary="Beacon v2: one variant by id (boolean: anyone; count: signed in; record: research roles)",
+    summary="Beacon v2: one variant by id (boolean: anyone; count and record: signed in)",
     description="The id is the variantInternalId, chrom-pos-ref-alt with the VCF position "
     "(e.g. 1-12345-A-G). Takes requestedGranularity, assemblyId and datasetIds. "
     "Permission as for /g_variants: boolean for anyone (genome.beacon_boolean), count for signed-in users "
-    "(genome.beacon_count), record for research roles (genome.beacon_record).",
+    "(genome.beacon_count), record for signed-in users (genome.beacon_record).",
 )
 @_beacon_errors
 def beacon_g_variant(

@@ -2,8 +2,7 @@
 
 import rules
 
-from kiban.core.choices import Role
-from kiban.core.rules import has_role, is_signed_in
+from kiban.core.rules import is_signed_in
 
 # Aggregate allele frequencies of every dataset: every signed-in user. No page or endpoint under this rule
 # shows carriers or sample ids.
@@ -14,12 +13,6 @@ rules.add_perm("genome.view_dataset", is_signed_in)
 rules.add_perm("genome.beacon_boolean", rules.always_allow)
 # Any signed-in user (browser session or personal API token): the number of matching variants ("count").
 rules.add_perm("genome.beacon_count", is_signed_in)
-# Researchers, companies, biobank curators, funding agency officers and ministry officials: the variants
-# themselves with their allele frequencies per population ("record").
-rules.add_perm(
-    "genome.beacon_record",
-    is_signed_in
-    & has_role(
-        Role.RESEARCHER, Role.COMPANY, Role.BIOBANK_CURATOR, Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL
-    ),
-)
+# The variants themselves with their allele frequencies per population ("record"): the same aggregate figures
+# the panel's pages show, so the same people as genome.view_dataset: every signed-in user.
+rules.add_perm("genome.beacon_record", is_signed_in)

@@ -11,5 +11,7 @@ class SequencingFigureForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
     planned = forms.IntegerField(label=_("Planned genomes"), min_value=0, max_value=10_000_000)
     sequenced = forms.IntegerField(label=_("Sequenced genomes"), min_value=0, max_value=10_000_000)
-    released = forms.IntegerField(label=_("Released genomes"), min_value=0, max_value=10_000_000, required=False)
+    released = forms.IntegerField(
+        label=_("Released genomes"), min_value=0, max_value=10_000_000, required=False
+    )
     reason = forms.CharField(label=_("Source or reason"), max_length=300)

@@ -53,10 +53,14 @@ def collapse_to_haploid(calls: np.ndarray) -> np.ndarray:
     A haploid call stays as it is, a diploid homozygous call becomes one allele (as gnomAD counts
     hemizygous sites), and a heterozygous call is an impossible genotype there, so it counts as missing.
     """
-    called = calls >= 0
-    highest = np.where(called, calls, MISSING).max(axis=-1)
-    lowest = np.where(called, calls, np.iinfo(np.int16).max).min(axis=-1)
-    agrees = called.any(axis=-1) & (highest == lowest)
+    # Loops over the (one or two) ploidy slots: numpy reductions over a tiny last axis are slow.
+    highest = np.full(calls.shape[:-1], MISSING, dtype=calls.dtype)
+    lowest = np.full(calls.shape[:-1], np.iinfo(np.int16).max, dtype=calls.dtype)
+    for slot in range(calls.shape[-1]):
+        allele = calls[..., slot]
+        highest = np.maximum(highest, allele)
+        lowest = np.minimum(lowest, np.where(allele >= 0, allele, np.iinfo(np.int16).max))
+    agrees = (highest >= 0) & (highest == lowest)
     result = np.full_like(calls, END)
     result[..., 0] = np.where(agrees, highest, MISSING)
     return result
@@ -87,8 +91,14 @@ def count_chunk(genotypes: np.ndarray, n_alt: np.ndarray, groups: SampleGroups) 
     (so a half-missing './1' counts as hemizygous, as fill-tags does by default)."""
     record = np.repeat(np.arange(len(n_alt)), n_alt)
     alt = np.concatenate([np.arange(1, k + 1) for k in n_alt]) if len(n_alt) else np.zeros(0, dtype=int)
-    called = (genotypes >= 0).sum(axis=-1, dtype=np.int8)[record]  # (E, n)
-    alt_alleles = (genotypes[record] == alt[:, None, None].astype(np.int16)).sum(axis=-1, dtype=np.int8)
+    called = np.zeros(genotypes.shape[:2], dtype=np.int8)
+    alt_alleles = np.zeros((len(record), genotypes.shape[1]), dtype=np.int8)
+    wanted = alt[:, None].astype(np.int16)
+    for slot in range(genotypes.shape[2]):  # one or two slots: faster than a reduction over that axis
+        allele = genotypes[:, :, slot]
+        called += allele >= 0
+        alt_alleles += allele[record] == wanted
+    called = called[record]  # (E, n)
     hom = (called >= 2) & (alt_alleles == called)
     het = (called >= 2) & (alt_alleles > 0) & ~hom
     hemi = (called == 1) & (alt_alleles == 1)

@@ -404,7 +404,9 @@ def _count_and_write(
     genotypes = stack_genotypes(chunk.genotypes)
     n_alt = np.array([len(alts) for alts in chunk.alts])
     highest = genotypes.reshape(len(chunk), -1).max(axis=1)
-    for i in np.flatnonzero(highest > n_alt):
+    invalid = np.flatnonzero(highest > n_alt)  # htslib accepts '0/5' at a site with one alt allele
+    if invalid.size:
+        i = invalid[0]
         number = chunk.number[i]
         raise GenomeInputError(
             source.path,
@@ -544,7 +546,7 @@ class _StagedWriter:
                 str(target), compression="zstd", row_group_size=ROW_GROUP_ROWS
             )
         connection.close()
-        shutil.rmtree(self.base)
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 def _write_samples(version_path: Path, samples: list[str], sheet: SampleSheet) -> None:

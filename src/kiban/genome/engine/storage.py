@@ -61,6 +61,8 @@ def manifest_file(version_path: Path) -> Path:
 def chromosomes(version_path: Path) -> list[str]:
     """The contigs a version holds, in karyotype order."""
     base = version_path / "variants"
+    if not base.is_dir():
+        return []  # a VCF without records gives an empty version
     names = [unquote(p.name.removeprefix("chrom=")) for p in base.iterdir() if p.name.startswith("chrom=")]
     return sorted(names, key=chrom_sort_key)
 

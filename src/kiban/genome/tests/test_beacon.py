@@ -5,7 +5,10 @@ models-deref); every $ref resolves to a file there and nothing is fetched from t
 small VCF written below and ingested by the engine, once per test run, as a GRCh38 and a GRCh37 dataset.
 """
 
+import datetime
+import functools
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -18,7 +21,14 @@ from referencing.jsonschema import DRAFT202012
 
 from kiban.core.choices import Role
 from kiban.core.services import api_token_create
-from kiban.core.testing import ALL_ROLES, ANONYMOUS, SIGNED_IN_WITHOUT_ROLE, client_for, user_with_role
+from kiban.core.testing import (
+    ALL_ROLES,
+    ANONYMOUS,
+    SIGNED_IN,
+    SIGNED_IN_WITHOUT_ROLE,
+    client_for,
+    user_with_role,
+)
 from kiban.genome import engine
 from kiban.genome.datasets import genome_root
 
@@ -33,9 +43,6 @@ FORMATS = FormatChecker()
 
 @FORMATS.checks("date-time", raises=ValueError)
 def _is_date_time(value) -> bool:
-    import datetime
-    import re
-
     if not isinstance(value, str):
         return True
     if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value):
@@ -56,6 +63,7 @@ def _offline(uri: str):
     raise NoSuchResource(ref=uri)  # anything not among the local files is an error, never a download
 
 
+@functools.cache
 def _registry() -> Registry:
     assert SCHEMAS.is_dir(), (
         f"The Beacon v2 schemas are expected in {SCHEMAS} "
@@ -71,20 +79,16 @@ def _registry() -> Registry:
     return Registry(retrieve=_offline).with_resources(resources).crawl()
 
 
-_VALIDATORS: dict[str, Draft202012Validator] = {}
+@functools.cache
+def _validator(schema: str) -> Draft202012Validator:
+    path = SCHEMAS / schema
+    assert path.is_file(), path
+    return Draft202012Validator({"$ref": path.as_uri()}, registry=_registry(), format_checker=FORMATS)
 
 
 def assert_valid(document: dict, schema: str) -> None:
     """Validates against one schema file under beacon-v2/, e.g. 'framework/json/responses/…json'."""
-    if schema not in _VALIDATORS:
-        path = SCHEMAS / schema
-        assert path.is_file(), path
-        registry = _VALIDATORS["__registry__"] if "__registry__" in _VALIDATORS else _registry()
-        _VALIDATORS["__registry__"] = registry
-        _VALIDATORS[schema] = Draft202012Validator(
-            {"$ref": path.as_uri()}, registry=registry, format_checker=FORMATS
-        )
-    errors = list(_VALIDATORS[schema].iter_errors(document))
+    errors = list(_validator(schema).iter_errors(document))
     assert not errors, f"{schema}:\n" + "\n".join(
         f"  /{'/'.join(map(str, error.absolute_path))}: {error.message[:300]}" for error in errors[:10]
     )
@@ -187,6 +191,7 @@ VCF = """##fileformat=VCFv4.2
 1\t300\trs300\tC\tA,G\t60\tPASS\t.\tGT\t0/1\t0/2\t1/2\t0/0\t0/0\t0/0\t0/0
 1\t350\t.\tAC\tGT\t45\tPASS\t.\tGT\t0/0\t0/0\t0/0\t0/0\t0/0\t0/1\t0/0
 1\t1000\t.\tT\tC\t45\tPASS\t.\tGT\t0/1\t0/1\t0/1\t0/1\t0/1\t0/1\t0/1
+1\t3000\t.\tG\tC\t45\tPASS\t.\tGT\t0/1\t./.\t0/0\t./.\t./.\t./.\t./.
 X\t5000000\trs500\tG\tA\t60\tPASS\t.\tGT\t0/1\t1/1\t1\t1/1\t0/0\t0\t./.
 """
 # KIBAN1 covers chr1:90-400 (1-based): every chr1 variant but 1-1000-T-C.
@@ -195,13 +200,8 @@ PANEL = "beacon-panel"
 PANEL_37 = "beacon-panel-37"
 # Variant ids in position order within chr1:0-400 (Beacon coordinates), after the multi-allelic split.
 CHR1_TO_400 = ["1-100-A-G", "1-150-C-T", "1-200-A-AT", "1-250-GTC-G", "1-300-C-A", "1-300-C-G", "1-350-AC-GT"]
-RECORD_ROLES = {
-    Role.RESEARCHER,
-    Role.COMPANY,
-    Role.BIOBANK_CURATOR,
-    Role.AGENCY_OFFICER,
-    Role.MINISTRY_OFFICIAL,
-}
+# Records carry the aggregate frequencies the panel's pages show every signed-in user.
+RECORD_ROLES = set(SIGNED_IN)
 
 
 @pytest.fixture(scope="session")
@@ -394,11 +394,10 @@ def test_anonymous_callers_get_a_bare_yes_or_no_even_when_asking_for_records(cli
         assert "response" not in body
 
 
-def test_signed_in_users_without_a_research_role_get_counts_not_records(panel):
+def test_signed_in_users_of_any_role_get_records_like_the_pages_show_them(panel):
     response = g_variants(client_for(Role.HUB_STAFF), "record", referenceName="1", start=0, end=400)
 
-    body = assert_beacon_answer(response, "count")
-    assert body["responseSummary"] == {"exists": True, "numTotalResults": 2 * len(CHR1_TO_400)}
+    assert_beacon_answer(response, "record")
 
 
 def test_a_lower_granularity_than_allowed_is_answered_as_asked(researcher, panel):
@@ -408,7 +407,7 @@ def test_a_lower_granularity_than_allowed_is_answered_as_asked(researcher, panel
     assert_beacon_answer(g_variants(researcher, referenceName="1", start=99), "boolean")
 
 
-def test_a_personal_api_token_gives_its_owners_granularity(client, panel):
+def test_a_personal_api_token_gives_its_owner_records(client, panel):
     _, key = api_token_create(user=user_with_role(Role.COMPANY), name="beacon")
     _, plain_key = api_token_create(user=user_with_role(SIGNED_IN_WITHOUT_ROLE), name="beacon")
     parameters = {"requestedGranularity": "record", "referenceName": "1", "start": 99}
@@ -419,7 +418,7 @@ def test_a_personal_api_token_gives_its_owners_granularity(client, panel):
     )
 
     assert_beacon_answer(with_role, "record")
-    assert_beacon_answer(without_role, "count")
+    assert_beacon_answer(without_role, "record")
 
 
 def test_a_bad_token_is_refused_not_answered_anonymously(client, panel):
@@ -519,6 +518,17 @@ def test_hemizygous_calls_on_chrx_are_reported_per_population(researcher, panel)
     assert frequencies["sex:XY"]["alleleCountHemizygous"] == 2
     assert frequencies["sex:XX"]["alleleCountHemizygous"] == 0
     assert frequencies["all"]["alleleCount"] == 5
+
+
+def test_a_population_without_calls_is_left_out_as_its_frequency_is_undefined(researcher, panel):
+    body = assert_beacon_answer(
+        g_variants(researcher, "record", assemblyId="GRCh38", referenceName="1", start=2999), "record"
+    )
+
+    (record,) = body["response"]["resultSets"][0]["results"]
+    # Nobody in cohort B (S4 to S7) is called at 1-3000-G-C.
+    assert list(assert_frequencies_equal_the_engine(record, panel)) == ["all", "sex:XX", "sex:XY", "cohort:A"]
+    assert panel.variant("1-3000-G-C").strata["cohort"]["B"].an == 0
 
 
 def test_every_record_of_a_range_carries_the_engines_counts(researcher, panel):

@@ -5,7 +5,13 @@ import datetime
 import pytest
 
 from kiban.core.models import Notification
-from kiban.core.testing import SIGNED_IN, Access, assert_constant_queries, assert_permission_matrix, client_for
+from kiban.core.testing import (
+    SIGNED_IN,
+    Access,
+    assert_constant_queries,
+    assert_permission_matrix,
+    client_for,
+)
 from kiban.sequencing.demo import load_sequencing
 from kiban.sequencing.models import SequencingFigure
 
@@ -84,7 +90,14 @@ def test_a_recorded_figure_is_audited_and_announced(figures):
     ],
 )  # fmt: skip
 def test_impossible_figures_are_refused_with_a_reason(figures, data, message):
-    form = {"funder": "government", "as_of": "2021-10-01", "planned": 40000, "sequenced": 1, "reason": "x", **data}
+    form = {
+        "funder": "government",
+        "as_of": "2021-10-01",
+        "planned": 40000,
+        "sequenced": 1,
+        "reason": "x",
+        **data,
+    }
     response = client_for("biobank_curator").post(URL, form)
     assert response.status_code == 400
     assert message in response.content.decode()

@@ -6,7 +6,18 @@ from django.core.management.base import BaseCommand
 
 from kiban.core.demo import DEMO_PASSWORD, USERS, load_core
 from kiban.facilities.demo import load_facilities
+from kiban.genome.demo import load_genome
 from kiban.programmes.demo import load_programmes
+from kiban.sequencing.demo import load_sequencing
+
+
+def _progress(stream):
+    def report(done: int, total: int | None) -> None:
+        stream.write(f"\r  {done:,} records" + (f" of {total:,}" if total else ""), ending="")
+        if total is not None and done >= total:
+            stream.write("")
+
+    return report
 
 
 class Command(BaseCommand):
@@ -14,14 +25,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        self.stdout.write("[1/4] Migrating the database…")
+        self.stdout.write("[1/6] Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("[2/4] Organisations and demo users…")
+        self.stdout.write("[2/6] Organisations and demo users…")
         load_core()
-        self.stdout.write("[3/4] Programmes and budgets…")
+        self.stdout.write("[3/6] Programmes and budgets…")
         load_programmes()
-        self.stdout.write("[4/4] Cryo-EM network…")
+        self.stdout.write("[4/6] Cryo-EM network…")
         load_facilities()
+        self.stdout.write("[5/6] Sequencing progress…")
+        load_sequencing()
+        self.stdout.write("[6/6] Genome reference panel (simulated panel and the hail test VCF)…")
+        load_genome(self.stdout.write, progress=_progress(self.stderr))
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Log-ins (password for all: {DEMO_PASSWORD}):")
         )

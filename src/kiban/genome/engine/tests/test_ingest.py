@@ -253,3 +253,12 @@ def test_odd_contig_names(tmp_path: Path):
     assert hla is not None and hla.counts == Counts(ac=3, an=4, af=0.75, hom=1, het=1, hemi=0)
     assert dataset.region("HLA-A*01:01:01:01", 1, 200).total == 1
     assert dataset.carriers("chrUn_KI270742v1-5-C-T") == [("s_two", "het")]
+
+
+def test_vcf_without_records(tmp_path: Path):
+    vcf, sheet = write(tmp_path, [("s_one", "XX", "A")], [])
+    manifest = ingest(vcf, sheet, root=tmp_path / "root", dataset_id="empty", assembly="GRCh38")
+    dataset = open_dataset(tmp_path / "root", "empty")
+    assert manifest.variant_count == 0 and dataset.chromosomes() == []
+    assert dataset.region("1", 1, 100).total == 0 and dataset.by_rsid("rs1") == []
+    assert dataset.af_spectrum([0, 0.5, 1]) == [(0.0, 0.5, 0), (0.5, 1.0, 0)]

@@ -1,6 +1,5 @@
 """`kiban genome …`: ingest a VCF, load genes, list datasets and query them from the command line."""
 
-import sys
 import time
 from pathlib import Path
 
@@ -23,9 +22,9 @@ def _progress_printer(stream):
         if total:
             filled = int(30 * done / total)
             bar = "#" * filled + "-" * (30 - filled)
-            stream.write(f"\r[{bar}] {done:,}/{total:,} records ({rate:,.0f}/s)")
+            stream.write(f"\r[{bar}] {done:,}/{total:,} records ({rate:,.0f}/s)", ending="")
         else:
-            stream.write(f"\r{done:,} records ({rate:,.0f}/s)")
+            stream.write(f"\r{done:,} records ({rate:,.0f}/s)", ending="")
         stream.flush()
 
     return report
@@ -37,7 +36,17 @@ def _print_variants(out, variants) -> None:
         c = v.counts
         af = "" if c.af is None else f"{c.af:.6g}"
         out.write(
-            f"{v.variant_id}\t{v.rsid or ''}\t{','.join(v.filters)}\t{c.ac}\t{c.an}\t{af}\t{c.hom}\t{c.het}\t{c.hemi}"
+            "\t".join(
+                [
+                    v.variant_id,
+                    v.rsid or "",
+                    ",".join(v.filters),
+                    str(c.ac),
+                    str(c.an),
+                    af,
+                    *map(str, (c.hom, c.het, c.hemi)),
+                ]
+            )
         )
 
 
@@ -49,7 +58,9 @@ class Command(BaseCommand):
         ingest = sub.add_parser("ingest", help="Ingest a joint-called VCF/BCF with its sample sheet.")
         ingest.add_argument("vcf", type=Path)
         ingest.add_argument("--dataset", required=True, help="Dataset id, e.g. tmm-wgs")
-        ingest.add_argument("--samples", required=True, type=Path, help="Sample sheet (TSV: sample, sex, cohort)")
+        ingest.add_argument(
+            "--samples", required=True, type=Path, help="Sample sheet (TSV: sample, sex, cohort)"
+        )
         ingest.add_argument("--assembly", default="GRCh38", choices=["GRCh37", "GRCh38"])
         genes = sub.add_parser("load-genes", help="Load a gene annotation (GTF, GFF3 or BED).")
         genes.add_argument("path", type=Path)
@@ -71,14 +82,19 @@ class Command(BaseCommand):
     def _ingest(self, root, *, vcf, dataset, samples, assembly, **_):
         self.stdout.write(f"Ingesting {vcf} as dataset '{dataset}' ({assembly})…")
         manifest = engine.ingest(
-            vcf, samples, root=root, dataset_id=dataset, assembly=assembly, progress=_progress_printer(sys.stderr)
+            vcf,
+            samples,
+            root=root,
+            dataset_id=dataset,
+            assembly=assembly,
+            progress=_progress_printer(self.stderr),
         )
-        sys.stderr.write("\n")
+        self.stderr.write("")
+        strata = "; ".join(f"{name}={','.join(values)}" for name, values in manifest.strata.items())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Dataset {manifest.dataset_id} version {manifest.version}: {manifest.variant_count:,} variants, "
-                f"{manifest.sample_count:,} samples, strata: "
-                + "; ".join(f"{k}={','.join(v)}" for k, v in manifest.strata.items())
+                f"Dataset {manifest.dataset_id} version {manifest.version}: "
+                f"{manifest.variant_count:,} variants, {manifest.sample_count:,} samples, strata: {strata}"
             )
         )
 
@@ -91,9 +107,8 @@ class Command(BaseCommand):
         if not manifests:
             self.stdout.write("No datasets yet: run `kiban genome ingest`.")
         for m in manifests:
-            self.stdout.write(
-                f"{m.dataset_id}\t{m.version}\t{m.assembly}\t{m.sample_count:,} samples\t{m.variant_count:,} variants"
-            )
+            counts = f"{m.sample_count:,} samples\t{m.variant_count:,} variants"
+            self.stdout.write(f"{m.dataset_id}\t{m.version}\t{m.assembly}\t{counts}")
 
     def _query(self, root, *, dataset, term, limit, offset, **_):
         data = engine.open_dataset(root, dataset)
