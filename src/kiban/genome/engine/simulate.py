@@ -189,7 +189,8 @@ _TABLE = np.array(
 def _record(chrom: str, site: _Site, codes: np.ndarray, rng: np.random.Generator) -> str:
     quality = f"{rng.uniform(30, 5000):.2f}"
     status = "LowQual" if rng.random() < 0.05 else "PASS"
-    identifier = f"rs{1_000_000 + site.pos}" if rng.random() < 0.6 else "."
+    # Simulated sites get IDs that cannot pass for dbSNP rsIDs (which would link to real, unrelated variants).
+    identifier = f"sim{site.pos}" if rng.random() < 0.6 else "."
     alts = ",".join(site.alleles[1:])
     calls = "\t".join(_TABLE[codes].tolist())
     return (
