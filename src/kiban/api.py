@@ -115,15 +115,21 @@ def _forbidden(request, exc):
 
 
 def _add_routers() -> None:
+    from kiban.certification.api import router as certification_router
     from kiban.core.api import router as core_router
     from kiban.genome.api import router as genome_router
     from kiban.genome.beacon import router as beacon_router
     from kiban.programmes.api import router as programmes_router
+    from kiban.reviews.api import router as reviews_router
+    from kiban.seeds.api import router as seeds_router
 
     api.add_router("/", core_router)
     api.add_router("/programmes", programmes_router)
     api.add_router("/genome", genome_router)
     api.add_router("/beacon", beacon_router)
+    api.add_router("/reviews", reviews_router)
+    api.add_router("/seeds", seeds_router)
+    api.add_router("/certification", certification_router)
 
 
 _add_routers()

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "kiban.facilities",
     "kiban.genome",
     "kiban.sequencing",
+    "kiban.reviews",
+    "kiban.seeds",
+    "kiban.certification",
 ]
 
 MIDDLEWARE = [

@@ -12,10 +12,13 @@ pytestmark = pytest.mark.browser
 NAV = [
     "Home",
     "Programmes and budgets",
+    "Seeds",
+    "Certification",
     "Cryo-EM network",
     "Genome reference panel",
     "Sequencing progress",
     "Organisations",
+    "My reviews",
     "API",
 ]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana or kanji

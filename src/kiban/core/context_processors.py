@@ -13,11 +13,14 @@ def navigation(request) -> dict:
     items = [
         (reverse("home"), _("Home")),
         (reverse("programmes:list"), _("Programmes and budgets")),
+        (reverse("seeds:list"), _("Seeds")),
+        (reverse("certification:certified-list"), _("Certification")),
         (reverse("facilities:cryo-em"), _("Cryo-EM network")),
         (reverse("genome:datasets"), _("Genome reference panel")),
         (reverse("sequencing:progress"), _("Sequencing progress")),
         (reverse("core:organisation-list"), _("Organisations")),
     ]
+    items.append((reverse("reviews:mine"), _("My reviews")))
     if user.has_perm("core.view_audit"):
         items.append((reverse("core:audit-list"), _("Audit trail")))
     items.append((reverse("api:openapi-view"), _("API")))

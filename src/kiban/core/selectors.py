@@ -36,8 +36,16 @@ def attachments_for(obj: models.Model) -> models.QuerySet[Attachment]:
 
 # --- audit trail
 def audited_models() -> dict[str, type[models.Model]]:
-    """Every model whose changes are kept, by 'app_label.model_name'."""
-    return {model._meta.label_lower: model for model in sorted(registered_models.values(), key=str)}
+    """Every model whose changes are kept, by 'app_label.model_name'.
+
+    simple-history also registers the history tables of many-to-many fields; their changes show in their
+    owner's records, so only models with a history manager of their own are listed.
+    """
+    return {
+        model._meta.label_lower: model
+        for model in sorted(registered_models.values(), key=str)
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    }
 
 
 def history_model(model: type[models.Model]) -> type[models.Model]:

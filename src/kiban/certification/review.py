@@ -1,0 +1,69 @@
+"""How the review engine reads and decides certification applications (registered in apps.py)."""
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from kiban.core.choices import Role
+from kiban.core.models import User
+
+from . import selectors, services
+from .choices import DecisionOutcome
+from .models import CertificationApplication
+
+
+class CertificationApplicationAdapter:
+    """Certify or not: the ministry and the agency manage the review, the ministry decides."""
+
+    outcomes = DecisionOutcome.choices
+
+    def target_queryset(self) -> models.QuerySet[CertificationApplication]:
+        return CertificationApplication.objects.select_related("organisation", "round")
+
+    def title(self, target: CertificationApplication) -> str:
+        return _("Certification application: %(organisation)s, %(round)s") % {
+            "organisation": target.organisation.name,
+            "round": target.round.title,
+        }
+
+    def summary(self, target: CertificationApplication) -> str:
+        parts = [f"{term}\n{statement or '—'}" for term, _label, statement in target.statements]
+        roster = selectors.roster(application=target)
+        parts.append(
+            _("Staff: %(people)s people, %(fte)s FTE in all.")
+            % {"people": roster.headcount, "fte": roster.total_fte}
+        )
+        return "\n\n".join(parts)
+
+    def applicant_label(self, target: CertificationApplication) -> str:
+        return target.organisation.name
+
+    def applicant_users(self, target: CertificationApplication) -> list[User]:
+        return list(
+            User.objects.filter(
+                memberships__organisation=target.organisation_id,
+                memberships__role=Role.HUB_STAFF,
+                is_active=True,
+            ).distinct()
+        )
+
+    def conflict_organisation_ids(self, target: CertificationApplication) -> set[int]:
+        """The applicant, the institutions sharing its work, and every partner named on the application."""
+        partners = set(target.responses.exclude(partners=None).values_list("partners", flat=True)) | set(
+            target.staff.values_list("organisation_id", flat=True)
+        )
+        return selectors.outcome_organisation_ids(organisation=target.organisation) | partners
+
+    def conflict_user_ids(self, target: CertificationApplication) -> set[int]:
+        return {pk for pk in (target.created_by_id, target.submitted_by_id) if pk}
+
+    def can_manage(self, user: User, target: CertificationApplication) -> bool:
+        return user.has_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
+
+    def apply_decision(
+        self, target: CertificationApplication, outcome: str, rationale: str, actor: User
+    ) -> None:
+        """The ministerial decision: certifying issues a certificate (five years); refused for anyone else."""
+        services.application_decide(application=target, outcome=outcome, rationale=rationale, actor=actor)
+
+    def url(self, target: CertificationApplication) -> str:
+        return target.get_absolute_url()

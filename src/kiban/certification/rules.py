@@ -1,0 +1,54 @@
+"""Who may see and change certification applications, certificates and calls."""
+
+import rules
+
+from kiban.core.choices import Role
+from kiban.core.rules import has_role, is_agency_officer, is_ministry_official, is_signed_in
+
+from .selectors import hub_organisation_ids, reviewed_application_ids
+
+is_hub_staff = has_role(Role.HUB_STAFF)
+is_official = is_ministry_official | is_agency_officer
+
+
+@rules.predicate
+def is_applicant_staff(user, application) -> bool:
+    """Hub staff of the applying institution."""
+    return application is not None and application.organisation_id in hub_organisation_ids(user=user)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, application) -> bool:
+    """A reviewer assigned to a review round of the application and not conflicted."""
+    return application is not None and application.pk in reviewed_application_ids(user=user)
+
+
+@rules.predicate
+def is_draft(user, application) -> bool:
+    return application is not None and application.is_draft
+
+
+# Certified institutions and their certificates are public to everyone signed in, and so are calls.
+rules.add_perm("certification.view_certificate", is_signed_in)
+rules.add_perm("certification.view_call", is_signed_in)
+# The function catalogue (the source's table) is public.
+rules.add_perm("certification.view_functionitem", is_signed_in)
+# The list of applications: hub staff (their own institution's), the ministry and the agency (all).
+rules.add_perm("certification.list_applications", is_signed_in & (is_hub_staff | is_official))
+# One application: hub staff of the applicant, assigned reviewers who are not conflicted, the ministry and
+# the agency. Hub staff of other institutions see nothing of it.
+rules.add_perm(
+    "certification.view_certificationapplication",
+    is_signed_in & (is_applicant_staff | is_official | is_assigned_reviewer),
+)
+# Hub staff start an application for their own institution, prepare it while it is a draft and submit it.
+rules.add_perm("certification.add_certificationapplication", is_signed_in & is_hub_staff)
+rules.add_perm("certification.change_certificationapplication", is_signed_in & is_applicant_staff & is_draft)
+# The minister decides (through the review engine) and may set a certificate's validity otherwise.
+rules.add_perm("certification.decide_certificationapplication", is_signed_in & is_ministry_official)
+rules.add_perm("certification.change_certificate", is_signed_in & is_ministry_official)
+# The ministry and the agency open calls; hub staff enter their institution into one.
+rules.add_perm("certification.add_call", is_signed_in & is_official)
+rules.add_perm("certification.add_callentry", is_signed_in & is_hub_staff)
+# Entries to a call: the ministry and the agency see all; hub staff their own institution's.
+rules.add_perm("certification.view_callentry", is_signed_in & (is_official | is_hub_staff))

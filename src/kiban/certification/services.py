@@ -1,0 +1,621 @@
+"""Writes of certification: applications and their answers, submission, the ministerial decision,
+certificates, calls and entries. Keyword-only, one transaction each, with a reason on what they save."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kiban.core.choices import Role
+from kiban.core.fiscal import FiscalYear
+from kiban.core.models import Attachment, Organisation, User
+from kiban.core.services import attachment_create, notification_send
+from kiban.programmes.models import Programme
+
+from . import selectors
+from .choices import (
+    CERTIFICATE_YEARS,
+    ApplicationState,
+    DecisionOutcome,
+    FunctionCategory,
+    FunctionClass,
+    OutcomeKind,
+    Provision,
+)
+from .models import (
+    Call,
+    CallEntry,
+    Certificate,
+    CertificationApplication,
+    CertificationRound,
+    FunctionItem,
+    FunctionResponse,
+    ReportedOutcome,
+    StaffMember,
+    TrainingRecord,
+)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _officials() -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__role__in=[Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER], is_active=True
+        ).distinct()
+    )
+
+
+def _applicant_staff(application: CertificationApplication) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation=application.organisation_id,
+            memberships__role=Role.HUB_STAFF,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def _require_draft(application: CertificationApplication) -> None:
+    if not application.is_draft:
+        raise ValidationError(
+            _("The application is %(state)s and can no longer be changed.")
+            % {"state": application.get_state_display().lower()},
+            "not_draft",
+        )
+
+
+def _save(record, reason: str) -> None:
+    record._change_reason = reason
+    record.full_clean()
+    record.save()
+
+
+# --- applications
+def application_create(
+    *,
+    round: CertificationRound,
+    organisation: Organisation,
+    actor: User,
+    renews: Certificate | None = None,
+    on: datetime.date | None = None,
+) -> CertificationApplication:
+    """Hub staff start a draft application for their own institution in a round that accepts applications."""
+    on = on or _today()
+    if organisation.pk not in selectors.hub_organisation_ids(user=actor):
+        raise PermissionDenied(
+            _("Only hub staff of %(organisation)s may apply for it.") % {"organisation": organisation}
+        )
+    if not round.is_open(on):
+        raise ValidationError(
+            _("“%(round)s” accepts applications from %(opens)s to %(closes)s.")
+            % {"round": round, "opens": round.opens_on.isoformat(), "closes": round.closes_on.isoformat()},
+            "round_closed",
+        )
+    if renews is not None and renews.organisation_id != organisation.pk:
+        raise ValidationError(
+            _("Certificate %(number)s was issued to another institution.") % {"number": renews.number},
+            "renews_other_institution",
+        )
+    if CertificationApplication.objects.filter(round=round, organisation=organisation).exists():
+        raise ValidationError(
+            _("%(organisation)s already has an application in “%(round)s”.")
+            % {"organisation": organisation, "round": round},
+            "duplicate",
+        )
+    application = CertificationApplication(
+        round=round, organisation=organisation, renews=renews, created_by=actor
+    )
+    with transaction.atomic():
+        _save(
+            application,
+            _("Renewal application started") if renews else _("Application started"),
+        )
+    return application
+
+
+def application_update_statements(
+    *,
+    application: CertificationApplication,
+    hub_statement: str,
+    organisation_statement: str,
+    track_record_statement: str,
+    training_statement: str,
+    actor: User,
+) -> CertificationApplication:
+    """The applicant's statements for requirements A–D."""
+    _require_draft(application)
+    application.hub_statement = hub_statement.strip()
+    application.organisation_statement = organisation_statement.strip()
+    application.track_record_statement = track_record_statement.strip()
+    application.training_statement = training_statement.strip()
+    with transaction.atomic():
+        _save(application, _("Requirements A–D stated"))
+    return application
+
+
+def _check_response(
+    *,
+    application: CertificationApplication,
+    item: FunctionItem,
+    provision: str,
+    partners: list,
+    description: str,
+) -> None:
+    """Raises ValidationError when the answer does not fit the item's class."""
+    name = item.name
+    if item.category == FunctionCategory.OUTCOME:
+        raise ValidationError(
+            _("“%(item)s” is counted, not answered: enter the figures under outcomes.") % {"item": name},
+            "outcome",
+        )
+    if provision not in Provision.values:
+        raise ValidationError(_("Choose how “%(item)s” is in place.") % {"item": name}, "provision")
+    if provision == Provision.THROUGH_PARTNERS:
+        if item.function_class != FunctionClass.THROUGH_PARTNERS:
+            raise ValidationError(
+                _(
+                    "“%(item)s” is a class %(mark)s function: it must be in place inside the hub, "
+                    "not through partners."
+                )
+                % {"item": name, "mark": item.class_mark},
+                "partners_not_allowed",
+            )
+        if not partners:
+            raise ValidationError(
+                _("Name the partner organisation(s) through which “%(item)s” is in place.") % {"item": name},
+                "partners_required",
+            )
+        hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+        inside = [p for p in partners if p.pk in hub_ids]
+        if inside:
+            raise ValidationError(
+                _("A partner is an organisation outside the hub; %(organisation)s is part of it.")
+                % {"organisation": inside[0]},
+                "partner_is_applicant",
+            )
+    elif partners:
+        raise ValidationError(
+            _("Partner organisations are named only for a function in place through partners (“%(item)s”).")
+            % {"item": name},
+            "partners_without_provision",
+        )
+    if item.function_class == FunctionClass.DISTINCTIVE and provision == Provision.IN_HUB and not description:
+        raise ValidationError(
+            _("Describe what is distinctive about “%(item)s”.") % {"item": name}, "description_required"
+        )
+
+
+def _store_response(
+    *,
+    application: CertificationApplication,
+    item: FunctionItem,
+    provision: str,
+    partners: list,
+    description: str,
+) -> FunctionResponse:
+    response = FunctionResponse.objects.filter(application=application, item=item).first()
+    if response is None:
+        response = FunctionResponse(application=application, item=item)
+    elif (
+        response.provision == provision
+        and response.description == description
+        and {p.pk for p in response.partners.all()} == {p.pk for p in partners}
+    ):
+        return response  # unchanged: no history row
+    response.provision = provision
+    response.description = description
+    _save(response, _("Function answered: %(item)s") % {"item": item.name})
+    response.partners.set(partners)
+    return response
+
+
+def function_response_save(
+    *,
+    application: CertificationApplication,
+    item: FunctionItem,
+    provision: str,
+    partners: list[Organisation] | None = None,
+    description: str = "",
+    actor: User,
+) -> FunctionResponse:
+    """Whether one function is in place, inside the hub or (class ② only) through named partners."""
+    _require_draft(application)
+    partners, description = list(partners or []), description.strip()
+    _check_response(
+        application=application, item=item, provision=provision, partners=partners, description=description
+    )
+    with transaction.atomic():
+        return _store_response(
+            application=application,
+            item=item,
+            provision=provision,
+            partners=partners,
+            description=description,
+        )
+
+
+def function_responses_save(
+    *, application: CertificationApplication, answers: dict[int, dict], actor: User
+) -> list[FunctionResponse]:
+    """The whole table at once: every row is checked first; one bad row saves nothing and each bad row's
+    message is returned under its item code."""
+    _require_draft(application)
+    items = FunctionItem.objects.in_bulk(list(answers))
+    errors: dict[str, list[str]] = {}
+    rows = []
+    for item_id, answer in answers.items():
+        item = items[item_id]
+        row = {
+            "provision": answer.get("provision", Provision.NOT_IN_PLACE),
+            "partners": list(answer.get("partners") or []),
+            "description": (answer.get("description") or "").strip(),
+        }
+        try:
+            _check_response(application=application, item=item, **row)
+        except ValidationError as error:
+            errors[item.code] = error.messages
+        rows.append((item, row))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return [_store_response(application=application, item=item, **row) for item, row in rows]
+
+
+def staff_member_add(
+    *,
+    application: CertificationApplication,
+    role: FunctionItem,
+    person_name: str,
+    organisation: Organisation,
+    fte: Decimal,
+    title: str = "",
+    actor: User,
+) -> StaffMember:
+    """One person on the roster; FTE from 0 to 1 per role and at most 1 per person across roles."""
+    _require_draft(application)
+    person_name = " ".join(person_name.split())
+    if role.category != FunctionCategory.STAFF:
+        raise ValidationError(_("“%(item)s” is not a staff role (人員).") % {"item": role.name}, "not_a_role")
+    if not person_name:
+        raise ValidationError(_("Give the person's name."), "person_name")
+    fte = Decimal(fte)
+    if not Decimal(0) <= fte <= Decimal(1):
+        raise ValidationError(
+            _("FTE is the share of a full-time post, from 0 to 1; %(fte)s is outside it.") % {"fte": fte},
+            "fte_range",
+        )
+    hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+    if role.function_class != FunctionClass.THROUGH_PARTNERS and organisation.pk not in hub_ids:
+        raise ValidationError(
+            _("%(role)s is a class %(mark)s role: the person must work in the hub, not at %(organisation)s.")
+            % {"role": role.name, "mark": role.class_mark, "organisation": organisation},
+            "role_in_hub",
+        )
+    total = selectors.person_fte(application=application, person_name=person_name) + fte
+    if total > 1:
+        raise ValidationError(
+            _("%(name)s would give %(total)s FTE in all; one person cannot give more than 1 FTE.")
+            % {"name": person_name, "total": total},
+            "fte_person_total",
+        )
+    if StaffMember.objects.filter(application=application, role=role, person_name=person_name).exists():
+        raise ValidationError(
+            _("%(name)s is already on the roster as %(role)s.") % {"name": person_name, "role": role.name},
+            "duplicate",
+        )
+    member = StaffMember(
+        application=application,
+        role=role,
+        person_name=person_name,
+        title=title.strip(),
+        organisation=organisation,
+        fte=fte,
+    )
+    with transaction.atomic():
+        _save(member, _("Added to the roster"))
+    return member
+
+
+def staff_member_remove(*, member: StaffMember, actor: User) -> None:
+    _require_draft(member.application)
+    member._change_reason = _("Removed from the roster")
+    member.delete()
+
+
+def reported_outcomes_save(
+    *, application: CertificationApplication, counts: dict[tuple[int, str], int], actor: User
+) -> list[ReportedOutcome]:
+    """The institution's own outcome figures, by fiscal year and kind, for the round's last five years."""
+    _require_draft(application)
+    years = application.round.outcome_fiscal_years
+    for (year, kind), count in counts.items():
+        if year not in years:
+            raise ValidationError(
+                _("Outcomes are stated for %(first)s to %(last)s, not %(year)s.")
+                % {"first": FiscalYear(years[0]), "last": FiscalYear(years[-1]), "year": FiscalYear(year)},
+                "fiscal_year",
+            )
+        if kind not in OutcomeKind.values:
+            raise ValidationError(_("Unknown outcome “%(kind)s”.") % {"kind": kind}, "kind")
+        if count is None or count < 0:
+            raise ValidationError(_("A count is 0 or more."), "count")
+    saved = []
+    with transaction.atomic():
+        existing = {(o.fiscal_year, o.kind): o for o in application.outcomes.select_for_update()}
+        for (year, kind), count in sorted(counts.items()):
+            outcome = existing.get((year, kind)) or ReportedOutcome(
+                application=application, fiscal_year=year, kind=kind
+            )
+            if outcome.pk is None or outcome.count != count:
+                outcome.count = count
+                _save(outcome, _("Outcome figures stated"))
+            saved.append(outcome)
+    return saved
+
+
+def training_record_add(
+    *,
+    application: CertificationApplication,
+    item: FunctionItem,
+    title: str,
+    fiscal_year: int,
+    trainees: int,
+    description: str = "",
+    actor: User,
+) -> TrainingRecord:
+    """A training programme the institution ran for specialists or researchers."""
+    _require_draft(application)
+    if item.category != FunctionCategory.TRAINING:
+        raise ValidationError(_("“%(item)s” is not a training item.") % {"item": item.name}, "not_training")
+    if not title.strip():
+        raise ValidationError(_("Give the training programme's title."), "title")
+    if trainees < 0:
+        raise ValidationError(_("The number of trainees is 0 or more."), "trainees")
+    FiscalYear(fiscal_year)  # raises a readable error outside the supported years
+    record = TrainingRecord(
+        application=application,
+        item=item,
+        title=title.strip(),
+        fiscal_year=fiscal_year,
+        trainees=trainees,
+        description=description.strip(),
+    )
+    with transaction.atomic():
+        _save(record, _("Training recorded"))
+    return record
+
+
+def training_record_remove(*, record: TrainingRecord, actor: User) -> None:
+    _require_draft(record.application)
+    record._change_reason = _("Training record removed")
+    record.delete()
+
+
+def application_attach(
+    *, application: CertificationApplication, upload: UploadedFile, description: str, actor: User
+) -> Attachment:
+    """Evidence for the application (organisation charts, rules, training records …), while it is a draft."""
+    _require_draft(application)
+    return attachment_create(target=application, upload=upload, uploaded_by=actor, description=description)
+
+
+def application_submit(
+    *, application: CertificationApplication, actor: User, on: datetime.date | None = None
+) -> CertificationApplication:
+    """Sends a complete application for review while the round accepts applications; tells the ministry."""
+    on = on or _today()
+    _require_draft(application)
+    if not application.round.is_open(on):
+        raise ValidationError(
+            _("“%(round)s” accepted applications until %(closes)s.")
+            % {"round": application.round, "closes": application.round.closes_on.isoformat()},
+            "round_closed",
+        )
+    problems = selectors.submission_problems(application=application)
+    if problems:
+        raise ValidationError(problems, "incomplete")
+    with transaction.atomic():
+        application.submit()
+        application.submitted_by = actor
+        application.submitted_at = timezone.now()
+        _save(application, _("Application submitted"))
+        notification_send(
+            recipients=_officials(),
+            subject=_("Certification application submitted: %(organisation)s")
+            % {"organisation": application.organisation.name},
+            body=_("%(actor)s submitted the application of %(organisation)s in “%(round)s”.")
+            % {
+                "actor": actor,
+                "organisation": application.organisation.name,
+                "round": application.round.title,
+            },
+            link=application.get_absolute_url(),
+        )
+    return application
+
+
+# --- the ministerial decision and certificates
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_validity(*, start: datetime.date, years: int = CERTIFICATE_YEARS) -> datetime.date:
+    """The last day of a certificate starting on `start`: five years less a day."""
+    return add_years(start, years) - datetime.timedelta(days=1)
+
+
+def _next_number(issued_on: datetime.date) -> str:
+    year = FiscalYear.of(issued_on).year
+    prefix = f"TR-{year}-"
+    count = Certificate.objects.filter(number__startswith=prefix).count()
+    return f"{prefix}{count + 1:03d}"
+
+
+def application_decide(
+    *,
+    application: CertificationApplication,
+    outcome: str,
+    rationale: str,
+    actor: User,
+    decided_on: datetime.date | None = None,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+) -> Certificate | None:
+    """The minister's decision on a submitted application. Certifying issues a certificate valid five years
+    unless the decision says otherwise; a renewal continues the day after the renewed certificate ends."""
+    if not actor.has_role(Role.MINISTRY_OFFICIAL):
+        raise ValidationError(_("Only the ministry decides on certification."), "ministry_only")
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValidationError(
+            _("Give the reasons for the decision; the applicant receives them."), "rationale"
+        )
+    if application.state != ApplicationState.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted application can be decided; this one is %(state)s.")
+            % {"state": application.get_state_display().lower()},
+            "not_submitted",
+        )
+    decided_on = decided_on or _today()
+    with transaction.atomic():
+        application.decided_at = timezone.now()
+        application.decision_rationale = rationale
+        if outcome == DecisionOutcome.REJECT:
+            application.reject()
+            _save(application, _("Not certified: %(rationale)s") % {"rationale": rationale})
+            return None
+        if outcome != DecisionOutcome.CERTIFY:
+            raise ValidationError(_("Unknown decision “%(outcome)s”.") % {"outcome": outcome}, "outcome")
+        application.certify()
+        _save(application, _("Certified: %(rationale)s") % {"rationale": rationale})
+        if valid_from is None:
+            valid_from = decided_on
+            if application.renews and application.renews.valid_until >= decided_on:
+                valid_from = application.renews.valid_until + datetime.timedelta(days=1)
+        valid_until = valid_until or default_validity(start=valid_from)
+        if valid_until < valid_from:
+            raise ValidationError(_("A certificate cannot end before it starts."), "validity")
+        certificate = Certificate(
+            number=_next_number(decided_on),
+            organisation=application.organisation,
+            application=application,
+            renews=application.renews,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            issued_on=decided_on,
+            issued_by=actor,
+        )
+        _save(certificate, _("Certificate issued: %(rationale)s") % {"rationale": rationale})
+        notification_send(
+            recipients=_applicant_staff(application),
+            subject=_("Certified as a translational research support institution: certificate %(number)s")
+            % {"number": certificate.number},
+            body=_("%(organisation)s is certified from %(start)s to %(end)s.")
+            % {
+                "organisation": application.organisation.name,
+                "start": valid_from.isoformat(),
+                "end": valid_until.isoformat(),
+            },
+            link=certificate.get_absolute_url(),
+        )
+    return certificate
+
+
+def certificate_validity_change(
+    *, certificate: Certificate, valid_until: datetime.date, reason: str, actor: User
+) -> Certificate:
+    """The ministry sets another end date than five years (the decision said otherwise), with a reason."""
+    if not actor.has_role(Role.MINISTRY_OFFICIAL):
+        raise PermissionDenied(_("Only the ministry changes a certificate's validity."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why the validity changes; the reason is kept in the audit trail."), "reason"
+        )
+    if valid_until < certificate.valid_from:
+        raise ValidationError(_("A certificate cannot end before it starts."), "validity")
+    with transaction.atomic():
+        certificate.valid_until = valid_until
+        _save(certificate, reason)
+    return certificate
+
+
+# --- calls limited to certified institutions
+def call_create(
+    *,
+    title: str,
+    title_en: str,
+    programme: Programme,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    certified_only: bool = True,
+    description: str = "",
+    actor: User,
+) -> Call:
+    if closes_on < opens_on:
+        raise ValidationError(_("A call cannot close before it opens."), "dates")
+    call = Call(
+        title=title.strip(),
+        title_en=title_en.strip(),
+        programme=programme,
+        certified_only=certified_only,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        description=description.strip(),
+    )
+    with transaction.atomic():
+        _save(call, _("Call opened"))
+    return call
+
+
+def call_eligibility_problem(*, call: Call, organisation: Organisation, on: datetime.date) -> str | None:
+    """Why the institution may not enter the call on the day, or None if it may."""
+    if not call.is_open(on):
+        return _("“%(call)s” accepts entries from %(opens)s to %(closes)s.") % {
+            "call": call,
+            "opens": call.opens_on.isoformat(),
+            "closes": call.closes_on.isoformat(),
+        }
+    if call.certified_only and not selectors.is_certified(organisation, on):
+        return _(
+            "“%(call)s” is open to certified translational research support institutions "
+            "(橋渡し研究支援機関) only, and %(organisation)s holds no certificate valid on %(date)s."
+        ) % {"call": call, "organisation": organisation, "date": on.isoformat()}
+    return None
+
+
+def call_entry_create(
+    *, call: Call, organisation: Organisation, title: str, actor: User, on: datetime.date | None = None
+) -> CallEntry:
+    """Enters an institution into a call; refused with the reason when it may not enter."""
+    on = on or _today()
+    if organisation.pk not in selectors.hub_organisation_ids(user=actor):
+        raise PermissionDenied(
+            _("Only hub staff of %(organisation)s may enter it into a call.") % {"organisation": organisation}
+        )
+    problem = call_eligibility_problem(call=call, organisation=organisation, on=on)
+    if problem:
+        raise ValidationError(problem, "not_eligible")
+    if not title.strip():
+        raise ValidationError(_("Give the title of the proposal."), "title")
+    entry = CallEntry(call=call, organisation=organisation, title=title.strip(), entered_by=actor)
+    with transaction.atomic():
+        _save(entry, _("Entered into the call"))
+        notification_send(
+            recipients=_officials(),
+            subject=_("New entry to %(call)s") % {"call": call.title},
+            body=_("%(organisation)s entered “%(title)s”.")
+            % {"organisation": organisation.name, "title": entry.title},
+            link=call.get_absolute_url(),
+        )
+    return entry

@@ -1,0 +1,566 @@
+"""Pages of certification: certified institutions, applications mirroring the source's table, calls."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from kiban.core.forms import AttachmentForm
+from kiban.core.models import Organisation
+from kiban.core.selectors import attachments_for
+from kiban.reviews.registry import adapter_for
+
+from . import selectors, services
+from .choices import (
+    CATEGORY_ARTICLES,
+    CATEGORY_TERMS,
+    CLASS_TERMS,
+    ApplicationState,
+    FunctionCategory,
+    FunctionClass,
+    OutcomeKind,
+)
+from .forms import (
+    ApplicationStartForm,
+    CallEntryForm,
+    CallForm,
+    FunctionTableForm,
+    OutcomesForm,
+    StaffMemberForm,
+    StatementsForm,
+    TrainingRecordForm,
+    ValidityForm,
+)
+from .models import Call, Certificate, CertificationApplication, StaffMember, TrainingRecord
+
+
+def _day(request) -> datetime.date:
+    """The day asked for in ?on=YYYY-MM-DD, or today."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_page(request, form, *, heading: str, back: tuple[str, str], status: int, intro: str = "", **extra):
+    return render(
+        request,
+        "certification/form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "back_url": back[0],
+            "back_label": back[1],
+            "intro": intro,
+            **extra,
+        },
+        status=status,
+    )
+
+
+# --- certified institutions (every signed-in user)
+@login_required
+def certified_list(request):
+    """Any signed-in user: the institutions certified on a day (today unless ?on=) and every certificate."""
+    if not request.user.has_perm("certification.view_certificate"):
+        raise PermissionDenied(_("You may not see certificates."))
+    day = _day(request)
+    certificates = list(selectors.certificate_list())
+    return render(
+        request,
+        "certification/certified_list.html",
+        {
+            "day": day,
+            "valid": [c for c in certificates if c.is_valid_on(day)],
+            "certificates": certificates,
+            "can_list_applications": request.user.has_perm("certification.list_applications"),
+        },
+    )
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    """Any signed-in user: one certificate, its validity and its renewals."""
+    if not request.user.has_perm("certification.view_certificate"):
+        raise PermissionDenied(_("You may not see certificates."))
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("organisation", "application__round", "renews", "issued_by"), pk=pk
+    )
+    return render(
+        request,
+        "certification/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "today": timezone.localdate(),
+            "renewed_by": certificate.renewed_by.all(),
+            "can_change": request.user.has_perm("certification.change_certificate"),
+            "can_view_application": request.user.has_perm(
+                "certification.view_certificationapplication", certificate.application
+            ),
+        },
+    )
+
+
+@login_required
+def certificate_validity(request, pk: int):
+    """Ministry officials only: a validity other than five years, as the decision says, with a reason."""
+    if not request.user.has_perm("certification.change_certificate"):
+        raise PermissionDenied(_("Only the ministry changes a certificate's validity."))
+    certificate = get_object_or_404(Certificate.objects.select_related("organisation"), pk=pk)
+    form = ValidityForm(request.POST or None, initial={"valid_until": certificate.valid_until})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_validity_change(
+                certificate=certificate,
+                valid_until=form.cleaned_data["valid_until"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The validity is changed and the change is recorded."))
+            return redirect(certificate)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        heading=_("Validity of certificate %(number)s") % {"number": certificate.number},
+        back=(certificate.get_absolute_url(), certificate.number),
+        intro=_("A certificate is valid five years unless the decision says otherwise."),
+        status=status,
+    )
+
+
+# --- applications
+@login_required
+def application_list(request):
+    """Hub staff (their institution's), the ministry and the agency (all): applications by round."""
+    if not request.user.has_perm("certification.list_applications"):
+        raise PermissionDenied(
+            _("Only hub staff, the ministry and the agency see certification applications.")
+        )
+    return render(
+        request,
+        "certification/application_list.html",
+        {
+            "applications": selectors.application_list(user=request.user),
+            "can_start": request.user.has_perm("certification.add_certificationapplication"),
+        },
+    )
+
+
+@login_required
+def application_start(request):
+    """Hub staff: start a draft application (or a renewal) for their institution in an open round."""
+    if not request.user.has_perm("certification.add_certificationapplication"):
+        raise PermissionDenied(_("Only hub staff apply for certification."))
+    organisations = selectors.hub_organisations(user=request.user)
+    form = ApplicationStartForm(
+        request.POST or None,
+        rounds=selectors.open_rounds(on=timezone.localdate()),
+        organisations=organisations,
+        certificates=Certificate.objects.filter(organisation__in=organisations),
+        initial={"organisation": organisations.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The draft application is started."))
+            return redirect(application)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        heading=_("Start a certification application"),
+        back=(reverse("certification:application-list"), _("Certification applications")),
+        intro=_("Choose the round and your institution; for a renewal, the certificate it continues."),
+        status=status,
+        submit_label=pgettext("button", "Start"),
+    )
+
+
+def _application_or_403(request, pk: int, *, perm: str = "certification.view_certificationapplication"):
+    application = get_object_or_404(
+        CertificationApplication.objects.select_related("round", "organisation", "renews"), pk=pk
+    )
+    if not request.user.has_perm(perm, application):
+        if perm.startswith("certification.change") and request.user.has_perm(
+            "certification.view_certificationapplication", application
+        ):
+            raise PermissionDenied(
+                _("The application is not a draft of your institution; it cannot be changed.")
+            )
+        raise PermissionDenied(_("You may not see this application."))
+    return application
+
+
+def _editable(request, pk: int) -> CertificationApplication:
+    return _application_or_403(request, pk, perm="certification.change_certificationapplication")
+
+
+@login_required
+def application_detail(request, pk: int):
+    """The applicant's hub staff, assigned reviewers, the ministry and the agency: the whole application."""
+    _application_or_403(request, pk)
+    application = selectors.application_detail(pk=pk)
+    can_change = request.user.has_perm("certification.change_certificationapplication", application)
+    review_rounds = selectors.review_rounds(application=application)
+    can_manage_review = adapter_for(application).can_manage(request.user, application)
+    return render(
+        request,
+        "certification/application_detail.html",
+        {
+            "application": application,
+            "table": selectors.function_table(application=application),
+            "roster": selectors.roster(application=application),
+            "outcomes": selectors.outcome_comparison(application=application),
+            "training": application.training.all(),
+            "attachments": attachments_for(application),
+            "attachment_form": AttachmentForm(),
+            "problems": selectors.submission_problems(application=application) if can_change else [],
+            "can_change": can_change,
+            "review_rounds": review_rounds,
+            "can_manage_review": can_manage_review,
+            "can_open_review": can_manage_review
+            and application.state == ApplicationState.SUBMITTED
+            and not any(r.state != "decided" for r in review_rounds),
+            "certificate": getattr(application, "certificate", None),
+        },
+    )
+
+
+@login_required
+def application_statements(request, pk: int):
+    """The applicant's hub staff, while a draft: requirements A–D."""
+    application = _editable(request, pk)
+    form = StatementsForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        services.application_update_statements(
+            application=application, actor=request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields}
+        )
+        messages.success(request, _("Requirements A–D are saved."))
+        return redirect(application)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        heading="認定要件",
+        back=(application.get_absolute_url(), str(application)),
+        intro=_("State how the institution meets each requirement."),
+        status=status,
+    )
+
+
+@login_required
+def application_functions(request, pk: int):
+    """The applicant's hub staff, while a draft: the function table, class by class and column by column."""
+    application = _editable(request, pk)
+    application = selectors.application_detail(pk=application.pk)
+    items = list(selectors.function_items(categories=selectors.ANSWERED_CATEGORIES))
+    hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+    initial_rows = {
+        r.item_id: {
+            "provision": r.provision,
+            "partners": list(r.partners.all()),
+            "description": r.description,
+        }
+        for r in application.responses.all()
+    }
+    form = FunctionTableForm(
+        request.POST or None,
+        items=items,
+        partner_choices=Organisation.objects.exclude(pk__in=hub_ids).order_by("kind", "name"),
+        initial_rows=initial_rows,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.function_responses_save(
+                    application=application, answers=form.answers(), actor=request.user
+                )
+            except ValidationError as error:
+                for code, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(f"{code}-provision", problem)
+            else:
+                messages.success(request, _("The function table is saved."))
+                return redirect(application)
+        status = 400
+    blocks = []
+    for function_class in FunctionClass:
+        cells = []
+        for category in selectors.ANSWERED_CATEGORIES:
+            rows = [
+                (item, form.bound_rows(item))
+                for item in items
+                if item.function_class == function_class and item.category == category
+            ]
+            if rows:
+                cells.append(
+                    {
+                        "term": CATEGORY_TERMS[FunctionCategory(category)],
+                        "label": FunctionCategory(category).label,
+                        "article": CATEGORY_ARTICLES[FunctionCategory(category)],
+                        "rows": rows,
+                    }
+                )
+        blocks.append({"term": CLASS_TERMS[function_class], "label": function_class.label, "cells": cells})
+    return render(
+        request,
+        "certification/application_functions.html",
+        {"form": form, "application": application, "blocks": blocks},
+        status=status,
+    )
+
+
+def _roster_organisations(application: CertificationApplication):
+    """The hub and, for class ② roles, any partner organisation."""
+    return Organisation.objects.order_by("kind", "name").filter(
+        Q(pk__in=selectors.outcome_organisation_ids(organisation=application.organisation))
+        | ~Q(kind__in=["ministry", "funding_agency"])
+    )
+
+
+@login_required
+def application_staff(request, pk: int):
+    """The applicant's hub staff, while a draft: the roster by the source's roles, with FTE."""
+    application = _editable(request, pk)
+    form = StaffMemberForm(
+        request.POST or None,
+        organisations=_roster_organisations(application),
+        initial={"organisation": application.organisation},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.staff_member_add(application=application, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("%(name)s is on the roster.") % {"name": form.cleaned_data["person_name"]}
+                )
+                return redirect("certification:application-staff", pk=application.pk)
+        status = 400
+    application = selectors.application_detail(pk=application.pk)
+    return render(
+        request,
+        "certification/application_staff.html",
+        {"form": form, "application": application, "roster": selectors.roster(application=application)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def staff_remove(request, pk: int, member_pk: int):
+    application = _editable(request, pk)
+    member = get_object_or_404(StaffMember, pk=member_pk, application=application)
+    services.staff_member_remove(member=member, actor=request.user)
+    messages.success(request, _("%(name)s is removed from the roster.") % {"name": member.person_name})
+    return redirect("certification:application-staff", pk=application.pk)
+
+
+@login_required
+def application_outcomes(request, pk: int):
+    """The applicant's hub staff, while a draft: its own outcome figures for the last five fiscal years."""
+    application = _editable(request, pk)
+    form = OutcomesForm(
+        request.POST or None,
+        fiscal_years=application.round.outcome_fiscal_years,
+        initial_counts={(o.fiscal_year, o.kind): o.count for o in application.outcomes.all()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reported_outcomes_save(application=application, counts=form.counts(), actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The outcome figures are saved."))
+            return redirect(application)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "certification/application_outcomes.html",
+        {"form": form, "application": application, "kinds": list(OutcomeKind)},
+        status=status,
+    )
+
+
+@login_required
+def application_training(request, pk: int):
+    """The applicant's hub staff, while a draft: training of specialists and researchers."""
+    application = _editable(request, pk)
+    form = TrainingRecordForm(
+        request.POST or None, initial={"fiscal_year": application.round.fiscal_year - 1}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.training_record_add(application=application, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The training is recorded."))
+                return redirect("certification:application-training", pk=application.pk)
+        status = 400
+    return render(
+        request,
+        "certification/application_training.html",
+        {"form": form, "application": application, "training": application.training.select_related("item")},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def training_remove(request, pk: int, record_pk: int):
+    application = _editable(request, pk)
+    record = get_object_or_404(TrainingRecord, pk=record_pk, application=application)
+    services.training_record_remove(record=record, actor=request.user)
+    messages.success(request, _("The training record is removed."))
+    return redirect("certification:application-training", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_attach(request, pk: int):
+    """The applicant's hub staff, while a draft: attach evidence."""
+    application = _editable(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.application_attach(
+                application=application,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The file is attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    """The applicant's hub staff: submit a complete draft for review."""
+    application = _editable(request, pk)
+    application = selectors.application_detail(pk=application.pk)
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("The application is submitted for review."))
+    return redirect(application)
+
+
+# --- calls
+@login_required
+def call_list(request):
+    """Any signed-in user: funding calls, and whether they are open to certified institutions only."""
+    if not request.user.has_perm("certification.view_call"):
+        raise PermissionDenied(_("You may not see calls."))
+    return render(
+        request,
+        "certification/call_list.html",
+        {
+            "calls": selectors.call_list(),
+            "today": timezone.localdate(),
+            "can_add": request.user.has_perm("certification.add_call"),
+        },
+    )
+
+
+@login_required
+def call_create(request):
+    """The ministry and the agency: open a call."""
+    if not request.user.has_perm("certification.add_call"):
+        raise PermissionDenied(_("Only the ministry and the agency open calls."))
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The call is opened."))
+            return redirect(call)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        heading=_("Open a call"),
+        back=(reverse("certification:call-list"), _("Calls")),
+        status=status,
+        submit_label=_("Open"),
+    )
+
+
+@login_required
+def call_detail(request, pk: int):
+    """Any signed-in user: a call; hub staff enter their institution; entries as each user may see them."""
+    if not request.user.has_perm("certification.view_call"):
+        raise PermissionDenied(_("You may not see calls."))
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    can_enter = request.user.has_perm("certification.add_callentry")
+    organisations = selectors.hub_organisations(user=request.user)
+    form = CallEntryForm(
+        request.POST or None, organisations=organisations, initial={"organisation": organisations.first()}
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_enter:
+            raise PermissionDenied(_("Only hub staff enter their institution into a call."))
+        if form.is_valid():
+            try:
+                services.call_entry_create(call=call, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your institution is entered."))
+                return redirect(call)
+        status = 400
+    today = timezone.localdate()
+    eligibility = [
+        (organisation, services.call_eligibility_problem(call=call, organisation=organisation, on=today))
+        for organisation in organisations
+    ]
+    return render(
+        request,
+        "certification/call_detail.html",
+        {
+            "call": call,
+            "form": form,
+            "can_enter": can_enter,
+            "eligibility": eligibility,
+            "entries": selectors.call_entries(call=call, user=request.user),
+            "can_see_entries": request.user.has_perm("certification.view_callentry"),
+        },
+        status=status,
+    )

@@ -1,0 +1,168 @@
+"""Reviews API: a reviewer's assignments and their submission, conflicts, a round's aggregate for managers."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from kiban.api import ApiError
+
+from . import selectors, services
+from .models import Assignment, ReviewRound
+from .registry import adapter_for
+
+router = Router(tags=["reviews"])
+
+
+class AssignmentOut(Schema):
+    id: int
+    round_id: int
+    round_title: str
+    title: str
+    applicant: str | None  # null in a blind round
+    due_date: date | None
+    submitted_at: datetime | None
+    url: str
+
+
+class ScoresIn(Schema):
+    values: dict[int, int | None]  # criterion id -> score, null = not applicable
+    comments: dict[int, str] = {}
+
+
+class ConflictIn(Schema):
+    reason: str
+
+
+class ConflictOut(Schema):
+    id: int
+    conflict: str
+    conflict_reason: str
+
+
+class CriterionAggregateOut(Schema):
+    criterion_id: int
+    name: str
+    weight: float
+    value: float | None
+    n: int
+
+
+class AggregateOut(Schema):
+    round_id: int
+    state: str
+    aggregation: str
+    per_criterion: list[CriterionAggregateOut]
+    overall: float | None
+    reviewers_counted: int
+    excluded_conflicted: int
+
+
+def _assignment_out(assignment: Assignment) -> dict:
+    round_ = assignment.round
+    adapter = adapter_for(round_.target)
+    return {
+        "id": assignment.pk,
+        "round_id": round_.pk,
+        "round_title": round_.title,
+        "title": adapter.title(round_.target),
+        "applicant": None if round_.blind else adapter.applicant_label(round_.target),
+        "due_date": round_.due_date,
+        "submitted_at": assignment.submitted_at,
+        "url": assignment.get_absolute_url(),
+    }
+
+
+def _own_assignment(request, assignment_id: int, perm: str, refusal: str) -> Assignment:
+    try:
+        assignment = selectors.assignment_for_reviewer(pk=assignment_id)
+    except Assignment.DoesNotExist as error:
+        raise Http404(f"No assignment has id {assignment_id}.") from error
+    if not request.user.has_perm(perm, assignment):
+        raise ApiError(403, refusal, "forbidden")
+    return assignment
+
+
+def _domain_error(error: ValidationError) -> ApiError:
+    code = getattr(error, "code", None) or "invalid"
+    status = 409 if code in {"round_not_open", "submitted", "transition", "round_decided"} else 400
+    return ApiError(status, " ".join(error.messages), code)
+
+
+@router.get("/assignments", response=list[AssignmentOut], summary="My review work in open rounds")
+def my_assignments(request):
+    if not request.user.has_perm("reviews.list_assignments"):
+        raise ApiError(403, "You may not see review assignments.", "forbidden")
+    return [_assignment_out(a) for a in selectors.assignments_for_reviewer(request.user)]
+
+
+@router.post(
+    "/assignments/{assignment_id}/scores",
+    response=AssignmentOut,
+    summary="Submit my scores, once (the assigned reviewer without a conflict)",
+)
+def scores_submit(request, assignment_id: int, payload: ScoresIn):
+    assignment = _own_assignment(
+        request,
+        assignment_id,
+        "reviews.view_assignment",
+        "This review is not assigned to you, or you have a conflict of interest with it.",
+    )
+    try:
+        assignment = services.scores_submit(
+            assignment=assignment, values=payload.values, comments=payload.comments, actor=request.user
+        )
+    except ValidationError as error:
+        raise _domain_error(error) from error
+    return _assignment_out(assignment)
+
+
+@router.post(
+    "/assignments/{assignment_id}/conflict",
+    response=ConflictOut,
+    summary="Declare a conflict of interest (the assigned reviewer)",
+)
+def conflict_declare(request, assignment_id: int, payload: ConflictIn):
+    assignment = _own_assignment(
+        request,
+        assignment_id,
+        "reviews.declare_conflict",
+        "Only the reviewer can declare their own conflict of interest.",
+    )
+    try:
+        return services.conflict_declare(assignment=assignment, reason=payload.reason, actor=request.user)
+    except ValidationError as error:
+        raise _domain_error(error) from error
+
+
+@router.get(
+    "/rounds/{round_id}/aggregate",
+    response=AggregateOut,
+    summary="A round's aggregate, conflicted reviewers and not-applicable scores left out (its managers)",
+)
+def round_aggregate(request, round_id: int):
+    round_ = ReviewRound.objects.select_related("rubric", "content_type").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404(f"No review round has id {round_id}.")
+    if not request.user.has_perm("reviews.manage_reviewround", round_):
+        raise ApiError(403, "Only those who manage this item's review may see its aggregate.", "forbidden")
+    result = selectors.aggregate(round_)
+    return {
+        "round_id": round_.pk,
+        "state": round_.state,
+        "aggregation": round_.rubric.aggregation,
+        "per_criterion": [
+            {
+                "criterion_id": row.criterion.pk,
+                "name": row.criterion.display_name,
+                "weight": float(row.criterion.weight),
+                "value": row.value,
+                "n": row.n,
+            }
+            for row in result.per_criterion
+        ],
+        "overall": result.overall,
+        "reviewers_counted": result.reviewers_counted,
+        "excluded_conflicted": result.excluded_conflicted,
+    }

@@ -1,0 +1,76 @@
+"""Which models can be put under review, and the adapter through which the engine reads and decides them."""
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from kiban.core.models import User
+
+
+@runtime_checkable
+class ReviewAdapter(Protocol):
+    """What the engine needs from an app that puts its records under review; the engine imports no such app.
+
+    Optionally, an adapter may define `target_queryset(self) -> QuerySet` (the model's queryset with what
+    `title`/`summary`/`applicant_label` read already joined): lists of rounds prefetch their targets with it
+    so that they keep a constant number of queries. It may also define `review_refusal(self, target) -> str |
+    None`: a reason, or None, why the item may not be put under review or scored in its present state; the
+    engine refuses opening a round and submitting scores with that reason.
+    """
+
+    outcomes: list[tuple[str, str]]
+
+    def title(self, target) -> str: ...
+
+    def summary(self, target) -> str: ...
+
+    def applicant_label(self, target) -> str: ...
+
+    def applicant_users(self, target) -> list["User"]: ...
+
+    def conflict_organisation_ids(self, target) -> set[int]: ...
+
+    def conflict_user_ids(self, target) -> set[int]: ...
+
+    def can_manage(self, user: "User", target) -> bool: ...
+
+    def apply_decision(self, target, outcome: str, rationale: str, actor: "User") -> None: ...
+
+    def url(self, target) -> str: ...
+
+
+_adapters: dict[type[models.Model], ReviewAdapter] = {}
+
+
+def _key(model_class: type[models.Model]) -> type[models.Model]:
+    return model_class._meta.concrete_model
+
+
+def register(model_class: type[models.Model], adapter: ReviewAdapter) -> None:
+    """Puts a model under review; call it in the using app's AppConfig.ready()."""
+    _adapters[_key(model_class)] = adapter
+
+
+def unregister(model_class: type[models.Model]) -> None:
+    _adapters.pop(_key(model_class), None)
+
+
+def adapter_for_model(model_class: type[models.Model]) -> ReviewAdapter:
+    try:
+        return _adapters[_key(model_class)]
+    except KeyError:
+        raise LookupError(f"No review adapter is registered for {model_class._meta.label}.") from None
+
+
+def adapter_for(target: models.Model) -> ReviewAdapter:
+    """The adapter registered for the target's model; LookupError if none."""
+    return adapter_for_model(type(target))
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_adapters)
+
+
+def outcome_label(adapter: ReviewAdapter, outcome: str) -> str:
+    return str(dict(adapter.outcomes).get(outcome, outcome))

@@ -1,0 +1,18 @@
+"""App configuration for translational research seeds."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SeedsConfig(AppConfig):
+    name = "kiban.seeds"
+    label = "seeds"
+    verbose_name = _("Translational research seeds")
+
+    def ready(self) -> None:
+        from kiban.reviews.registry import register
+
+        from .models import Seed
+        from .reviewing import SeedStageGateAdapter
+
+        register(Seed, SeedStageGateAdapter())

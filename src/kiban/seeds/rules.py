@@ -1,0 +1,123 @@
+"""Who may see and change seeds: the team, the hub's staff, companies (public summary, or details under an
+NDA), and the agency and the ministry, who read everything and change nothing.
+
+Reviewers read a seed only through the review engine, which shows what the seed's adapter gives it
+(`kiban.seeds.reviewing`) to reviewers assigned to a round and free of conflicts.
+"""
+
+from dataclasses import dataclass
+
+import rules
+
+from kiban.core.choices import Role
+from kiban.core.models import Membership
+from kiban.core.rules import has_role, is_agency_officer, is_ministry_official, is_signed_in
+
+from .choices import Stage
+
+
+@dataclass(frozen=True)
+class SeedScope:
+    """The hubs a user works for as hub staff and the companies they belong to."""
+
+    hub_ids: frozenset[int]
+    company_ids: frozenset[int]
+
+
+def seed_scope(user) -> SeedScope:
+    """Read once per user object: hub staff of a sharing institution (分担機関) work for its lead hub too."""
+    if not getattr(user, "is_authenticated", False):
+        return SeedScope(frozenset(), frozenset())
+    cached = getattr(user, "_kiban_seed_scope", None)
+    if cached is None:
+        hubs, companies = set(), set()
+        rows = Membership.objects.filter(user=user, role__in=[Role.HUB_STAFF, Role.COMPANY]).values_list(
+            "role", "organisation_id", "organisation__lead_organisation_id"
+        )
+        for role, organisation_id, lead_id in rows:
+            if role == Role.HUB_STAFF:
+                hubs.update(i for i in (organisation_id, lead_id) if i)
+            else:
+                companies.add(organisation_id)
+        cached = SeedScope(frozenset(hubs), frozenset(companies))
+        user._kiban_seed_scope = cached
+    return cached
+
+
+is_hub_staff = has_role(Role.HUB_STAFF)
+is_researcher = has_role(Role.RESEARCHER)
+is_company_member = has_role(Role.COMPANY)
+# The agency and the ministry oversee the whole programme: they read every seed and change none.
+is_overseer = is_agency_officer | is_ministry_official | rules.is_superuser
+
+
+@rules.predicate
+def is_seed_hub_staff(user, seed) -> bool:
+    return seed is not None and seed.hub_id in seed_scope(user).hub_ids
+
+
+@rules.predicate
+def is_seed_team(user, seed) -> bool:
+    """The principal investigator or a member of the seed's team."""
+    if seed is None:
+        return False
+    return seed.pi_id == user.pk or user.pk in seed_team_ids(seed)
+
+
+@rules.predicate
+def is_listed_for_companies(user, seed) -> bool:
+    return seed is not None and seed.listed_for_matching and seed.stage != Stage.TERMINATED
+
+
+@rules.predicate
+def has_seed_nda(user, seed) -> bool:
+    """A company member whose company has an NDA for this seed."""
+    companies = seed_scope(user).company_ids
+    if seed is None or not companies:
+        return False
+    return seed.ndas.filter(company_id__in=companies).exists()
+
+
+@rules.predicate
+def manages_hub(user, hub) -> bool:
+    return hub is not None and hub.pk in seed_scope(user).hub_ids
+
+
+def seed_team_ids(seed) -> set[int]:
+    """The team's user ids, from the prefetched members where the page loaded them."""
+    if "members" in getattr(seed, "_prefetched_objects_cache", {}):
+        return {member.user_id for member in seed.members.all()}
+    return set(seed.members.values_list("user_id", flat=True))
+
+
+can_read_in_full = is_overseer | is_seed_hub_staff | is_seed_team
+
+# The list of seeds: each user sees the rows `selectors.seeds_visible_to` gives them.
+rules.add_perm(
+    "seeds.view_seed_list",
+    is_signed_in & (is_researcher | is_hub_staff | is_company_member | is_overseer),
+)
+# A seed's public page: companies see listed seeds' public summaries, and seeds they hold an NDA for.
+rules.add_perm(
+    "seeds.view_seed",
+    is_signed_in & (can_read_in_full | (is_company_member & (is_listed_for_companies | has_seed_nda))),
+)
+# The confidential details, the yearly records and the outcomes: an NDA opens them to its company.
+rules.add_perm(
+    "seeds.view_seed_details", is_signed_in & (can_read_in_full | (is_company_member & has_seed_nda))
+)
+# Which companies showed interest and hold NDAs: the team, the hub and the overseers, never other companies.
+rules.add_perm("seeds.view_seed_matching", is_signed_in & can_read_in_full)
+# Registration at a hub: hub staff (for their hub) and researchers (for their own seed, at any hub).
+rules.add_perm("seeds.add_seed", is_signed_in & (is_hub_staff | is_researcher))
+rules.add_perm("seeds.change_seed", is_signed_in & (is_seed_hub_staff | is_seed_team))
+rules.add_perm("seeds.add_progress", is_signed_in & (is_seed_hub_staff | is_seed_team))
+rules.add_perm("seeds.add_outcome", is_signed_in & (is_seed_hub_staff | is_seed_team))
+rules.add_perm("seeds.add_funding", is_signed_in & is_seed_hub_staff)
+rules.add_perm("seeds.add_nda", is_signed_in & is_seed_hub_staff)
+# The hub runs its stage-gates: opens review rounds, assigns reviewers, records the panel's decision.
+rules.add_perm("seeds.manage_stage_gates", is_signed_in & is_seed_hub_staff)
+rules.add_perm("seeds.add_interest", is_signed_in & is_company_member & is_listed_for_companies)
+# Dashboards: the nationwide one for every hub and the overseers; a hub's own for its staff and the overseers.
+rules.add_perm("seeds.view_dashboard", is_signed_in & (is_hub_staff | is_overseer))
+rules.add_perm("seeds.view_hub_dashboard", is_signed_in & (is_overseer | manages_hub))
