@@ -175,11 +175,8 @@ def _state_outcomes(application: CertificationApplication, staff: User, index: i
     notification more in the first year (so the page has differences to flag)."""
     years = application.round.outcome_fiscal_years
     organisation_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
-    counts = {}
-    for year in years:
-        recorded = selectors.s1_outcome_counts(organisation_ids=organisation_ids, fiscal_year=year)
-        for kind in OutcomeKind.values:
-            counts[(year, kind)] = recorded.get(kind, 0)
+    recorded = selectors.s1_outcome_counts(organisation_ids=organisation_ids, fiscal_years=years)
+    counts = {(year, kind): recorded[year].get(kind, 0) for year in years for kind in OutcomeKind.values}
     if index % 3 == 0:
         counts[(years[0], OutcomeKind.TRIAL_NOTIFICATION)] += 1
     services.reported_outcomes_save(application=application, counts=counts, actor=staff)

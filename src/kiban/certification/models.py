@@ -6,12 +6,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from kiban.core.fiscal import FiscalYear
+from kiban.core.language import is_japanese
 from kiban.core.models import Organisation, User
 from kiban.programmes.models import Programme
 
@@ -35,10 +36,6 @@ STATEMENT_FIELDS = {
     Requirement.C: "track_record_statement",
     Requirement.D: "training_statement",
 }
-
-
-def _in_japanese() -> bool:
-    return (get_language() or "ja").startswith("ja")
 
 
 class FunctionItem(models.Model):
@@ -68,7 +65,7 @@ class FunctionItem(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if _in_japanese() else self.name_en
+        return self.name if is_japanese() else self.name_en
 
     @property
     def class_term(self) -> str:
@@ -115,7 +112,7 @@ class CertificationRound(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title if _in_japanese() else self.title_en
+        return self.title if is_japanese() else self.title_en
 
     def is_open(self, on: datetime.date) -> bool:
         return self.opens_on <= on <= self.closes_on
@@ -419,7 +416,7 @@ class Call(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title if _in_japanese() else self.title_en
+        return self.title if is_japanese() else self.title_en
 
     def is_open(self, on: datetime.date) -> bool:
         return self.opens_on <= on <= self.closes_on

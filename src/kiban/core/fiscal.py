@@ -3,8 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from .language import is_japanese
 
 # (first fiscal year counted in the era, kanji, romanised). FY2019 is 令和元年度 by government usage.
 _ERAS = (
@@ -82,7 +83,7 @@ class FiscalYear:
     def label(self) -> str:
         """'2021年度（令和3年度）' in Japanese, 'FY2021 (Reiwa 3)' in English."""
         _kanji, romaji, era_year = self._era()
-        if (get_language() or "ja").startswith("ja"):
+        if is_japanese():
             return f"{self.year}年度（{self.era_name}）"
         return f"FY{self.year} ({romaji} {era_year})"
 

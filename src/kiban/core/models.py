@@ -9,11 +9,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import OrganisationKind, Role
+from .language import is_japanese
 
 
 class User(AbstractUser):
@@ -70,7 +70,7 @@ class Organisation(models.Model):
 
     @property
     def display_name(self) -> str:
-        if not (get_language() or "ja").startswith("ja") and self.name_en:
+        if not is_japanese() and self.name_en:
             return self.name_en
         return self.name
 

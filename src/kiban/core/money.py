@@ -3,8 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .language import is_japanese
 
 MILLION = 1_000_000
 OKU = 100_000_000  # 億
@@ -30,24 +31,20 @@ def _places_for(value: Decimal) -> int:
     return 0 if value == value.to_integral_value() else 1
 
 
-def _is_japanese() -> bool:
-    return (get_language() or "ja").startswith("ja")
-
-
 def format_million(yen: int | None) -> str:
     """'5,223百万円' in Japanese, '¥5,223 million' in English."""
     if yen is None:
         return "—"
     value = Decimal(yen) / MILLION
     text = _grouped(value, _places_for(value))
-    return f"{text}百万円" if _is_japanese() else f"¥{text} million"
+    return f"{text}百万円" if is_japanese() else f"¥{text} million"
 
 
 def format_oku(yen: int | None) -> str:
     """'876億円' in Japanese, '¥87.6 billion' in English."""
     if yen is None:
         return "—"
-    if _is_japanese():
+    if is_japanese():
         value = Decimal(yen) / OKU
         return f"{_grouped(value, _places_for(value))}億円"
     # One decimal of 億 is two decimals of a billion: 9.8億円 is ¥0.98 billion, 876億円 is ¥87.6 billion.

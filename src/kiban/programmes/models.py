@@ -2,11 +2,11 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kiban.core.fiscal import FiscalYear
+from kiban.core.language import is_japanese
 from kiban.core.models import Organisation
 from kiban.core.money import YenField
 
@@ -39,11 +39,11 @@ class Programme(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if (get_language() or "ja").startswith("ja") else self.name_en
+        return self.name if is_japanese() else self.name_en
 
     @property
     def display_note(self) -> str:
-        return self.note if (get_language() or "ja").startswith("ja") else (self.note_en or self.note)
+        return self.note if is_japanese() else (self.note_en or self.note)
 
 
 class ProgrammeBudget(models.Model):
@@ -103,7 +103,7 @@ class SubAllocation(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if (get_language() or "ja").startswith("ja") else self.name_en
+        return self.name if is_japanese() else self.name_en
 
 
 class StatedTotal(models.Model):

@@ -7,16 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from kiban.core.language import is_japanese
+
 from .choices import Aggregation, Conflict, RoundState
-
-
-def _in_japanese() -> bool:
-    return (get_language() or "ja").startswith("ja")
 
 
 class Rubric(models.Model):
@@ -49,7 +47,7 @@ class Rubric(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if _in_japanese() or not self.name_en else self.name_en
+        return self.name if is_japanese() or not self.name_en else self.name_en
 
     @property
     def in_use(self) -> bool:
@@ -88,7 +86,7 @@ class Criterion(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if _in_japanese() or not self.name_en else self.name_en
+        return self.name if is_japanese() or not self.name_en else self.name_en
 
     def clean(self) -> None:
         if self.rubric_id and self.rubric.in_use:
