@@ -15,11 +15,23 @@ GENOTYPE_NAMES = {HET: "het", HOM: "hom", HEMI: "hemi"}
 
 @dataclass(frozen=True)
 class SampleGroups:
-    """Which samples are XX / XY, and the 0/1 matrix of stratum groups (row 0: every sample)."""
+    """Which samples are XX / XY, and the 0/1 matrix of stratum groups (row 0: every sample).
+
+    Samples in exactly the same groups form a cell (XX, cohort A, Kanto, say): sparse counting
+    histograms calls per cell, then adds cells up into groups."""
 
     xx: np.ndarray  # bool (n,)
     xy: np.ndarray  # bool (n,)
     matrix: np.ndarray  # float32 (groups, n)
+    cell: np.ndarray  # int64 (n,)
+    cell_groups: np.ndarray  # int64 (cells, groups): 1 where a cell's samples are in a group
+
+    @classmethod
+    def of(cls, xx: np.ndarray, xy: np.ndarray, masks: list[np.ndarray]) -> "SampleGroups":
+        """From the boolean mask of each stratum value, in order."""
+        matrix = np.vstack([np.ones(xx.size, dtype=bool), *masks]).astype(np.float32)
+        cell_groups, cell = np.unique(matrix.T.astype(np.int64), axis=0, return_inverse=True)
+        return cls(xx=xx, xy=xy, matrix=matrix, cell=cell.reshape(-1), cell_groups=cell_groups)
 
 
 @dataclass(frozen=True)
@@ -123,4 +135,116 @@ def count_chunk(genotypes: np.ndarray, n_alt: np.ndarray, groups: SampleGroups) 
         carrier_row=rows,
         carrier_sample=samples,
         carrier_code=code[rows, samples].astype(np.int8),
+    )
+
+
+# The six (called alleles, alt alleles) pairs of a call of at most two alleles, numbered 0-5, and what
+# each adds to: alleles not called (of two), AC, homozygous, heterozygous and hemizygous counts.
+_CATEGORY = np.full((3, 3), -1, dtype=np.int64)
+_CATEGORY_COUNTS = np.zeros((6, 5), dtype=np.int64)
+for _number, (_called, _alt) in enumerate([(0, 0), (1, 0), (1, 1), (2, 0), (2, 1), (2, 2)]):
+    _CATEGORY[_called, _alt] = _number
+    _CATEGORY_COUNTS[_number] = [
+        2 - _called,
+        _alt,
+        _called == 2 == _alt,
+        _called == 2 and _alt == 1,
+        _called == 1 == _alt,
+    ]
+_CATEGORY_CODE = np.array([0, 0, HEMI, 0, HET, HOM], dtype=np.int8)  # carrier genotype per category
+
+
+@dataclass(frozen=True)
+class SparseCalls:
+    """The calls of a run of records that are not diploid homozygous reference (0/0), in (record,
+    sample) order: a panel's calls are overwhelmingly 0/0, so these are a small fraction of them."""
+
+    records: int
+    samples: int
+    record: np.ndarray  # (C,) record index within the run
+    sample: np.ndarray  # (C,) sample index
+    first: np.ndarray  # (C,) int8 allele in slot 0 (MISSING for '.')
+    second: np.ndarray  # (C,) int8 allele in slot 1 (END for a haploid call)
+
+    def select(self, start: int, stop: int) -> "SparseCalls":
+        """The calls of records start..stop-1, renumbered from 0."""
+        lo, hi = np.searchsorted(self.record, [start, stop])
+        return SparseCalls(
+            records=stop - start,
+            samples=self.samples,
+            record=self.record[lo:hi] - start,
+            sample=self.sample[lo:hi],
+            first=self.first[lo:hi],
+            second=self.second[lo:hi],
+        )
+
+    def dense(self) -> np.ndarray:
+        """(records, samples, 2) int16 genotypes, 0/0 where no call is listed."""
+        genotypes = np.zeros((self.records, self.samples, 2), dtype=np.int16)
+        genotypes[self.record, self.sample, 0] = self.first
+        genotypes[self.record, self.sample, 1] = self.second
+        return genotypes
+
+
+def highest_allele(calls: SparseCalls) -> np.ndarray:
+    """The highest allele index called in each record (0 where every call is 0/0 or missing)."""
+    highest = np.zeros(calls.records, dtype=np.int16)
+    np.maximum.at(highest, calls.record, np.maximum(calls.first, calls.second).astype(np.int16))
+    return highest
+
+
+def count_sparse(calls: SparseCalls, n_alt: np.ndarray, groups: SampleGroups) -> ChunkCounts:
+    """`count_chunk` for diploid regions, from the calls that are not 0/0 only: a 0/0 call adds two
+    called alleles and nothing else, so AN starts from two per sample and the listed calls adjust it.
+    The result is equal to `count_chunk(calls.dense(), n_alt, groups)`, row for row."""
+    n_alt = np.asarray(n_alt, dtype=np.int64)
+    first_row = np.cumsum(n_alt) - n_alt
+    rows = int(n_alt.sum())
+    # One entry per (listed call, alt allele of its record), in (split row, sample) order.
+    if rows == calls.records:  # every record biallelic: an entry is a call
+        row, sample, first, second = calls.record, calls.sample, calls.first, calls.second
+        alt = np.int8(1)
+    else:
+        per_call = n_alt[calls.record]
+        entry_call = np.repeat(np.arange(calls.record.size), per_call)
+        offset = np.arange(entry_call.size) - np.repeat(np.cumsum(per_call) - per_call, per_call)
+        row = first_row[calls.record][entry_call] + offset
+        order = np.argsort(row, kind="stable")  # calls are in sample order within a record already
+        entry_call, row = entry_call[order], row[order]
+        alt = (offset[order] + 1).astype(np.int8)
+        first, second = calls.first[entry_call], calls.second[entry_call]
+        sample = calls.sample[entry_call]
+    called = (first >= 0).astype(np.int8) + (second >= 0)
+    alt_alleles = (first == alt).astype(np.int8) + (second == alt)
+
+    # (called, alt alleles) decides every count: histogram the six pairs per row and cell of samples
+    # in the same groups, then add cells up into groups (a few rows at a time: the histogram is dense).
+    category = _CATEGORY[called, alt_alleles]
+    cells = len(groups.cell_groups)
+    key = (row * cells + groups.cell[sample]) * 6 + category
+    step = max(1, 4_000_000 // (cells * 6))
+    stacked = np.empty((rows, len(groups.matrix), 5), dtype=np.int64)
+    for lo in range(0, rows, step):
+        hi = min(rows, lo + step)
+        start, stop = np.searchsorted(row, [lo, hi])
+        histogram = np.bincount(key[start:stop] - lo * cells * 6, minlength=(hi - lo) * cells * 6)
+        per_cell = histogram.reshape(hi - lo, cells, 6) @ _CATEGORY_COUNTS  # (rows, cells, 5)
+        stacked[lo:hi] = np.einsum("rcq,cg->rgq", per_cell, groups.cell_groups)
+    sizes = groups.matrix.sum(axis=1).astype(np.int64)
+    stacked[:, :, 0] = 2 * sizes[None, :] - stacked[:, :, 0]  # alleles not called -> AN
+    stacked = stacked.astype(np.int32)
+
+    code = _CATEGORY_CODE[category]
+    carrier = np.flatnonzero(code)
+    return ChunkCounts(
+        record=np.repeat(np.arange(calls.records), n_alt),
+        alt=np.concatenate([np.arange(1, k + 1) for k in n_alt]) if rows else np.zeros(0, dtype=int),
+        an=np.ascontiguousarray(stacked[:, :, 0]),
+        ac=np.ascontiguousarray(stacked[:, :, 1]),
+        hom=np.ascontiguousarray(stacked[:, :, 2]),
+        het=np.ascontiguousarray(stacked[:, :, 3]),
+        hemi=np.ascontiguousarray(stacked[:, :, 4]),
+        carrier_row=row[carrier],
+        carrier_sample=sample[carrier],
+        carrier_code=code[carrier].astype(np.int8),
     )

@@ -5,8 +5,10 @@ import hashlib
 import re
 import shutil
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,18 +19,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import bgzf, storage
+from . import bcf, bgzf, records, storage, vcftext
 from .alleles import is_symbolic, minimal_representation
-from .assembly import CONTIG_LENGTHS, assembly_of_length, check_assembly, normalise_chrom, ploidy_of
-from .counting import SampleGroups, apply_ploidy, count_chunk, stack_genotypes
+from .assembly import CONTIG_LENGTHS, Ploidy, assembly_of_length, check_assembly, normalise_chrom, ploidy_of
+from .counting import END, ChunkCounts, SampleGroups, apply_ploidy, count_chunk, count_sparse, highest_allele
 from .errors import GenomeInputError
 from .model import Manifest
+from .records import Irregular, RecordBatch, filters_of
 from .samples import SampleSheet, read_sample_sheet
 
 Progress = Callable[[int, int | None], None]
 
-# About this many genotype calls per chunk keeps memory bounded (tens of MB) whatever the sample count.
-CALLS_PER_CHUNK = 1_000_000
+DECOMPRESSION_THREADS = 2  # BGZF blocks inflated in parallel while records are parsed
 ROW_GROUP_ROWS = 65_536  # rows per Parquet row group: small enough for position pushdown to skip most
 CARRIER_BUFFER_ROWS = 1_000_000
 
@@ -283,32 +285,12 @@ def _names(names: list[str], shown: int = 10) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def _sample_groups(samples: list[str], sheet: SampleSheet) -> tuple[SampleGroups, list[tuple[str, str]]]:
+def sample_groups(samples: list[str], sheet: SampleSheet) -> tuple[SampleGroups, list[tuple[str, str]]]:
+    """The groups counted (row 0: every sample, then one per stratum value) and their (stratum, value)."""
     masks = sheet.stratum_masks(samples)
-    matrix = np.vstack([np.ones(len(samples), dtype=bool)] + [mask for _, _, mask in masks]).astype(
-        np.float32
-    )
     sex = np.array([sheet.sex[s] for s in samples])
-    groups = SampleGroups(xx=sex == "XX", xy=sex == "XY", matrix=matrix)
+    groups = SampleGroups.of(sex == "XX", sex == "XY", [mask for _, _, mask in masks])
     return groups, [(name, value) for name, value, _ in masks]
-
-
-@dataclass
-class _Chunk:
-    """Records read but not yet counted, as parallel lists."""
-
-    chrom: list[str] = field(default_factory=list)
-    pos: list[int] = field(default_factory=list)
-    ref: list[str] = field(default_factory=list)
-    alts: list[list[str]] = field(default_factory=list)
-    rsid: list[str | None] = field(default_factory=list)
-    qual: list[float | None] = field(default_factory=list)
-    filters: list[list[str]] = field(default_factory=list)
-    number: list[int] = field(default_factory=list)  # 1-based record number, for errors
-    genotypes: list[np.ndarray] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.pos)
 
 
 def _records(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[tuple[int, cyvcf2.Variant]]:
@@ -335,24 +317,63 @@ def _stream(
     staged: Path,
     progress: Progress | None,
 ) -> int:
-    groups, group_names = _sample_groups(samples, sheet)
-    chunk_size = max(8, min(8192, CALLS_PER_CHUNK // len(samples)))
-    writer = _StagedWriter(staged / "staging")
-    chroms: dict[str, str] = {}  # raw contig name -> normalised
-    chunk = _Chunk()
-    done = 0
+    """Count every record into staged Parquet shards; returns the number of variants written.
+
+    The fast readers (ours, `bcf` and `vcftext`) are tried first; input they do not handle is read
+    again from the start through htslib (cyvcf2), which also names the line of any malformed record.
+    """
+    groups, group_names = sample_groups(samples, sheet)
+    counter = _Counter(source, len(samples), groups, group_names, assembly)
     if progress:
         progress(0, source.total_records)
-    for number, record in _records(source, reader, len(samples)):
-        done = number
+    fast = bcf.batches if source.is_bcf else vcftext.batches
+    try:
+        batches = fast(bgzf.decompressed(source.path, threads=DECOMPRESSION_THREADS), len(samples))
+        return _count_batches(batches, counter, staged, progress, source.total_records)
+    except (Irregular, bgzf.Unreadable):
+        shutil.rmtree(staged / "staging", ignore_errors=True)
+    return _count_batches(_htslib_batches(source, reader, len(samples)), counter, staged, progress, None)
+
+
+def _count_batches(
+    batches: Iterator[RecordBatch],
+    counter: "_Counter",
+    staged: Path,
+    progress: Progress | None,
+    total: int | None,
+) -> int:
+    """Counting and writing run in a second thread while this one reads the next batch."""
+    writer = _StagedWriter(staged / "staging")
+    done = 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: deque[Future[int]] = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(counter.write, batch, writer))
+                if len(pending) > 1:
+                    done = pending.popleft().result()
+                    if progress:
+                        progress(done, total)
+            while pending:
+                done = pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+            writer.close()
+    if progress:
+        progress(done, done)
+    writer.finish(staged)
+    return writer.variant_count
+
+
+def _htslib_batches(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[RecordBatch]:
+    """Batches read through cyvcf2, for any input the fast readers leave."""
+    per_batch = max(16, records.CALLS_PER_BATCH // samples)
+    batch = RecordBatch(samples)
+    for number, record in _records(source, reader, samples):
         alts = record.ALT
         if not alts:
             continue  # ALT '.': a reference-only site is not a variant
-        raw_chrom = record.CHROM
-        chrom = chroms.get(raw_chrom) or chroms.setdefault(raw_chrom, normalise_chrom(raw_chrom))
-        ref = record.REF
-        if not chrom or any(c.isspace() for c in raw_chrom) or record.POS < 1 or is_symbolic(ref):
-            raise _diagnose(source, number, len(samples))
         try:
             genotype = record.genotype
         except Exception:
@@ -361,29 +382,33 @@ def _stream(
             raise GenomeInputError(
                 source.path,
                 source.line(number),
-                f"{source.where(number)}the record at {raw_chrom}:{record.POS} has no GT (genotype) field",
+                f"{source.where(number)}the record at {record.CHROM}:{record.POS} has no GT (genotype) field",
             )
-        chunk.chrom.append(chrom)
-        chunk.pos.append(record.POS)
-        chunk.ref.append(ref)
-        chunk.alts.append(alts)
-        chunk.rsid.append(_rsid(record.ID))
-        chunk.qual.append(record.QUAL)
-        chunk.filters.append([f for f in record.FILTERS if f != "PASS"] or ["PASS"])
-        chunk.number.append(number)
-        chunk.genotypes.append(genotype.array())
-        if len(chunk) >= chunk_size:
-            _count_and_write(source, chunk, groups, group_names, assembly, writer)
-            chunk = _Chunk()
-            if progress:
-                progress(done, source.total_records)
-    if len(chunk):
-        _count_and_write(source, chunk, groups, group_names, assembly, writer)
-    writer.close()
-    if progress:
-        progress(done, done)
-    writer.finish(staged)
-    return writer.variant_count
+        calls = genotype.array()[:, :-1]
+        if calls.shape[1] > 2 or calls.max(initial=0) > 127:
+            raise GenomeInputError(
+                source.path,
+                source.line(number),
+                f"{source.where(number)}the record at {record.CHROM}:{record.POS} has calls of more than "
+                "two alleles or allele numbers above 127, which are not supported",
+            )
+        first = calls[:, 0]
+        second = calls[:, 1] if calls.shape[1] == 2 else np.full(samples, END, dtype=calls.dtype)
+        batch.chrom.append(record.CHROM)
+        batch.pos.append(record.POS)
+        batch.ref.append(record.REF)
+        batch.alts.append(alts)
+        batch.ids.append(record.ID)
+        batch.qual.append(record.QUAL)
+        batch.filters.append(filters_of(list(record.FILTERS)))
+        batch.number.append(number)
+        listed = np.flatnonzero((first != 0) | (second != 0))
+        batch.add_calls(listed, first[listed].astype(np.int8), second[listed].astype(np.int8))
+        if len(batch) >= per_batch:
+            yield batch
+            batch = RecordBatch(samples)
+    if len(batch):
+        yield batch
 
 
 def _rsid(identifier: str | None) -> str | None:
@@ -393,92 +418,187 @@ def _rsid(identifier: str | None) -> str | None:
     return None
 
 
-def _count_and_write(
-    source: _Source,
-    chunk: _Chunk,
+def split_rows(line: bytes) -> int:
+    """How many biallelic rows a VCF data line gives (0 for ALT '.')."""
+    alt = line.split(b"\t", 5)[4]
+    return 0 if alt == b"." else alt.count(b",") + 1
+
+
+def count_text_records(
+    lines: list[bytes],
+    *,
+    samples: int,
     groups: SampleGroups,
     group_names: list[tuple[str, str]],
     assembly: str,
-    writer: "_StagedWriter",
-) -> None:
-    genotypes = stack_genotypes(chunk.genotypes)
-    n_alt = np.array([len(alts) for alts in chunk.alts])
-    highest = genotypes.reshape(len(chunk), -1).max(axis=1)
-    invalid = np.flatnonzero(highest > n_alt)  # htslib accepts '0/5' at a site with one alt allele
-    if invalid.size:
-        i = invalid[0]
-        number = chunk.number[i]
-        raise GenomeInputError(
-            source.path,
-            source.line(number),
-            f"{source.where(number)}a genotype refers to allele {highest[i]}, but the record at "
-            f"{chunk.chrom[i]}:{chunk.pos[i]} has {n_alt[i]} alternate allele(s)",
-        )
-    ploidy = np.array([ploidy_of(c, p, assembly) for c, p in zip(chunk.chrom, chunk.pos, strict=True)])
-    counts = count_chunk(apply_ploidy(genotypes, ploidy, groups), n_alt, groups)
+    first_vid: int,
+    first_number: int,
+    source: str,
+) -> list[tuple[str, dict[str, pa.Table]]]:
+    """Consecutive VCF data lines counted as the embedded ingest counts them (for engines that split
+    a file among workers): per-contig runs in record order, variant ids from `first_vid`."""
 
-    rows = len(counts.record)
-    vid = writer.next_vids(rows)
-    pos = np.empty(rows, dtype=np.int32)
-    refs, alts = [], []
-    for e, (r, k) in enumerate(zip(counts.record.tolist(), counts.alt.tolist(), strict=True)):
-        pos[e], ref, alt = minimal_representation(chunk.pos[r], chunk.ref[r], chunk.alts[r][k - 1])
-        refs.append(ref)
-        alts.append(alt)
-    an, ac = counts.an[:, 0], counts.ac[:, 0]
-    af = np.divide(ac, an, out=np.zeros(rows), where=an > 0)
-    record = counts.record
-    variants = pa.table(
-        {
-            "vid": vid,
-            "pos": pos,
-            "ref": refs,
-            "alt": alts,
-            "rsid": [chunk.rsid[r] for r in record],
-            "qual": [chunk.qual[r] for r in record],
-            "filters": [chunk.filters[r] for r in record],
-            "ac": ac,
-            "an": an,
-            "af": pa.array(af, mask=an == 0),
-            "hom": counts.hom[:, 0],
-            "het": counts.het[:, 0],
-            "hemi": counts.hemi[:, 0],
-        },
-        schema=VARIANT_SCHEMA,
-    )
-    n_groups = len(group_names)
-    strata = pa.table(
-        {
-            "vid": np.repeat(vid, n_groups),
-            "stratum": np.tile(np.array([name for name, _ in group_names], dtype=object), rows),
-            "value": np.tile(np.array([value for _, value in group_names], dtype=object), rows),
-            **{
-                column: getattr(counts, column)[:, 1:].reshape(-1)
-                for column in ("ac", "an", "hom", "het", "hemi")
+    def error(number: int, problem: str) -> GenomeInputError:
+        return GenomeInputError(Path(source), None, f"record {number}: {problem}")
+
+    try:
+        batch = vcftext.parse_lines(lines, samples, first_number)
+    except Irregular as irregular:
+        raise error(first_number, f"cannot be read ({irregular})") from None
+    counter = _Counter(None, samples, groups, group_names, assembly, error=error)
+    return counter.count(batch, first_vid)
+
+
+class _Counter:
+    """Counts batches into the three tables; the same code serves the embedded and the Spark engine."""
+
+    def __init__(
+        self,
+        source: _Source | None,
+        samples: int,
+        groups: SampleGroups,
+        group_names: list[tuple[str, str]],
+        assembly: str,
+        error: Callable[[int, str], GenomeInputError] | None = None,
+    ) -> None:
+        self.source = source
+        self.samples = samples
+        self.groups = groups
+        self.group_names = group_names
+        self.assembly = assembly
+        self.error = error
+        self.chroms: dict[str, str] = {}  # raw contig name -> normalised
+
+    def write(self, batch: RecordBatch, writer: "_StagedWriter") -> int:
+        """Count a batch and append its tables to the writer; returns the last record number."""
+        for chrom, tables in self.count(batch, writer.variant_count):
+            for table, data in tables.items():
+                writer.append(table, chrom, data)
+            writer.variant_count += tables["variants"].num_rows
+        return batch.number[-1]
+
+    def _problem(self, number: int, problem: str) -> GenomeInputError:
+        if self.error is not None:
+            return self.error(number, problem)
+        assert self.source is not None
+        return GenomeInputError(
+            self.source.path, self.source.line(number), f"{self.source.where(number)}{problem}"
+        )
+
+    def _bad_record(self, number: int) -> GenomeInputError:
+        if self.error is not None:
+            return self.error(number, "malformed record (contig, POS or REF)")
+        assert self.source is not None
+        return _diagnose(self.source, number, self.samples)
+
+    def count(self, batch: RecordBatch, first_vid: int) -> list[tuple[str, dict[str, pa.Table]]]:
+        chroms = []
+        for raw, pos, ref, number in zip(batch.chrom, batch.pos, batch.ref, batch.number, strict=True):
+            chrom = self.chroms.get(raw) or self.chroms.setdefault(raw, normalise_chrom(raw))
+            if not chrom or any(c.isspace() for c in raw) or pos < 1 or is_symbolic(ref):
+                raise self._bad_record(number)
+            chroms.append(chrom)
+        calls = batch.calls()
+        n_alt = np.array([len(alts) for alts in batch.alts], dtype=np.int64)
+        invalid = np.flatnonzero(highest_allele(calls) > n_alt)  # htslib accepts '0/5' with one alt
+        if invalid.size:
+            i = invalid[0]
+            raise self._problem(
+                batch.number[i],
+                f"a genotype refers to allele {highest_allele(calls)[i]}, but the record at "
+                f"{chroms[i]}:{batch.pos[i]} has {n_alt[i]} alternate allele(s)",
+            )
+        ploidy = np.array([ploidy_of(c, p, self.assembly) for c, p in zip(chroms, batch.pos, strict=True)])
+        # Runs of diploid records are counted from their sparse calls; hemizygous regions densely.
+        kinds = ploidy != Ploidy.DIPLOID
+        edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
+        runs = []
+        vid = first_vid
+        for start, stop in zip(np.r_[0, edges].tolist(), np.r_[edges, len(batch)].tolist(), strict=True):
+            part = calls.select(start, stop)
+            if kinds[start]:
+                genotypes = apply_ploidy(part.dense(), ploidy[start:stop], self.groups)
+                counts = count_chunk(genotypes, n_alt[start:stop], self.groups)
+            else:
+                counts = count_sparse(part, n_alt[start:stop], self.groups)
+            runs += self._tables(batch, chroms, start, counts, vid)
+            vid += len(counts.record)
+        return runs
+
+    def _tables(
+        self, batch: RecordBatch, chroms: list[str], offset: int, counts: ChunkCounts, first_vid: int
+    ) -> list[tuple[str, dict[str, pa.Table]]]:
+        rows = len(counts.record)
+        vid = np.arange(first_vid, first_vid + rows, dtype=np.int64)
+        record = (counts.record + offset).tolist()
+        pos = np.empty(rows, dtype=np.int32)
+        refs, alts = [], []
+        for e, (r, k) in enumerate(zip(record, counts.alt.tolist(), strict=True)):
+            pos[e], ref, alt = minimal_representation(batch.pos[r], batch.ref[r], batch.alts[r][k - 1])
+            refs.append(ref)
+            alts.append(alt)
+        an, ac = counts.an[:, 0], counts.ac[:, 0]
+        af = np.divide(ac, an, out=np.zeros(rows), where=an > 0)
+        variants = pa.table(
+            {
+                "vid": vid,
+                "pos": pos,
+                "ref": refs,
+                "alt": alts,
+                "rsid": [_rsid(batch.ids[r]) for r in record],
+                "qual": [batch.qual[r] for r in record],
+                "filters": [batch.filters[r] for r in record],
+                "ac": ac,
+                "an": an,
+                "af": pa.array(af, mask=an == 0),
+                "hom": counts.hom[:, 0],
+                "het": counts.het[:, 0],
+                "hemi": counts.hemi[:, 0],
             },
-        },
-        schema=STRATA_SCHEMA,
-    )
-    carriers = pa.table(
-        {
-            "vid": vid[counts.carrier_row],
-            "sample": counts.carrier_sample.astype(np.int32),
-            "gt": counts.carrier_code,
-        },
-        schema=CARRIER_SCHEMA,
-    )
-    # Rows are in record order, so each contig is a run; write each run to its contig's partition.
-    chrom_of_row = np.array([chunk.chrom[r] for r in record], dtype=object)
-    boundaries = np.flatnonzero(chrom_of_row[1:] != chrom_of_row[:-1]) + 1
-    for start, stop in zip(np.r_[0, boundaries], np.r_[boundaries, rows], strict=True):
-        if start == stop:
-            continue
-        chrom = chrom_of_row[start]
-        lo, hi = vid[start], vid[stop - 1]
-        writer.append("variants", chrom, variants.slice(start, stop - start))
-        writer.append("strata", chrom, strata.slice(start * n_groups, (stop - start) * n_groups))
-        in_run = (carriers["vid"].to_numpy() >= lo) & (carriers["vid"].to_numpy() <= hi)
-        writer.append("carriers", chrom, carriers.filter(pa.array(in_run)))
+            schema=VARIANT_SCHEMA,
+        )
+        n_groups = len(self.group_names)
+        strata = pa.table(
+            {
+                "vid": np.repeat(vid, n_groups),
+                "stratum": np.tile(np.array([name for name, _ in self.group_names], dtype=object), rows),
+                "value": np.tile(np.array([value for _, value in self.group_names], dtype=object), rows),
+                **{
+                    column: getattr(counts, column)[:, 1:].reshape(-1)
+                    for column in ("ac", "an", "hom", "het", "hemi")
+                },
+            },
+            schema=STRATA_SCHEMA,
+        )
+        carriers = pa.table(
+            {
+                "vid": vid[counts.carrier_row],
+                "sample": counts.carrier_sample.astype(np.int32),
+                "gt": counts.carrier_code,
+            },
+            schema=CARRIER_SCHEMA,
+        )
+        # Rows are in record order, so each contig is a run.
+        chrom_of_row = np.array([chroms[r] for r in record], dtype=object)
+        boundaries = np.flatnonzero(chrom_of_row[1:] != chrom_of_row[:-1]) + 1
+        carrier_bounds = np.searchsorted(counts.carrier_row, np.r_[0, boundaries, rows])
+        runs = []
+        for i, (start, stop) in enumerate(zip(np.r_[0, boundaries], np.r_[boundaries, rows], strict=True)):
+            if start == stop:
+                continue
+            runs.append(
+                (
+                    chrom_of_row[start],
+                    {
+                        "variants": variants.slice(start, stop - start),
+                        "strata": strata.slice(start * n_groups, (stop - start) * n_groups),
+                        "carriers": carriers.slice(
+                            carrier_bounds[i], carrier_bounds[i + 1] - carrier_bounds[i]
+                        ),
+                    },
+                )
+            )
+        return runs
 
 
 class _StagedWriter:
@@ -494,11 +614,6 @@ class _StagedWriter:
         self.open: dict[str, tuple[str, pq.ParquetWriter, list[pa.Table], int]] = {}
         self.variant_count = 0
 
-    def next_vids(self, count: int) -> np.ndarray:
-        vids = np.arange(self.variant_count, self.variant_count + count, dtype=np.int64)
-        self.variant_count += count
-        return vids
-
     def append(self, table: str, chrom: str, data: pa.Table) -> None:
         current = self.open.get(table)
         if current is None or current[0] != chrom:
@@ -507,7 +622,7 @@ class _StagedWriter:
             path = storage.partition_dir(self.base, table, chrom) / f"shard-{len(shards):05d}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
             shards.append(path)
-            current = (chrom, pq.ParquetWriter(path, SCHEMAS[table], compression="zstd"), [], 0)
+            current = (chrom, _parquet_writer(path, table), [], 0)
         chrom, parquet, pending, rows = current
         pending.append(data)
         rows += data.num_rows
@@ -537,16 +652,39 @@ class _StagedWriter:
         for (table, chrom), shards in sorted(self.shards.items()):
             target = storage.partition_file(version_path, table, chrom)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if table != "variants" and len(shards) == 1:
-                shards[0].rename(target)
+            if table != "variants":
+                _concatenate(shards, target, table)  # vids only grow through the file
                 continue
             # DuckDB sorts out of core (spilling to temp_directory), so a large contig fits in memory.
             relation = connection.read_parquet([str(p) for p in shards])
-            relation.order("pos, vid" if table == "variants" else "vid").write_parquet(
+            relation.order("pos, vid").write_parquet(
                 str(target), compression="zstd", row_group_size=ROW_GROUP_ROWS
             )
         connection.close()
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def _parquet_writer(path: Path, table: str) -> pq.ParquetWriter:
+    """Carriers are sorted by vid, then sample: delta encoding stores each as the (small) step from
+    the previous one, which makes them several times smaller than dictionary encoding does."""
+    options: dict[str, Any] = {}
+    if table == "carriers":
+        options = {
+            "use_dictionary": ["gt"],
+            "column_encoding": {"vid": "DELTA_BINARY_PACKED", "sample": "DELTA_BINARY_PACKED"},
+        }
+    return pq.ParquetWriter(path, SCHEMAS[table], compression="zstd", **options)
+
+
+def _concatenate(shards: list[Path], target: Path, table: str) -> None:
+    if len(shards) == 1:
+        shards[0].rename(target)
+        return
+    with _parquet_writer(target, table) as writer:
+        for shard in shards:
+            source = pq.ParquetFile(shard)
+            for group in range(source.num_row_groups):
+                writer.write_table(source.read_row_group(group))
 
 
 def _write_samples(version_path: Path, samples: list[str], sheet: SampleSheet) -> None:

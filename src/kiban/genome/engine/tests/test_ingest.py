@@ -7,7 +7,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from kiban.genome.engine import Counts, GenomeInputError, ingest, ingestion, list_datasets, open_dataset
+from kiban.genome.engine import (
+    Counts,
+    GenomeInputError,
+    ingest,
+    ingestion,
+    list_datasets,
+    open_dataset,
+    records,
+)
 from kiban.genome.engine.simulate import SimulatedPanel, simulate_panel
 
 from .helpers import all_variants, sheet_text, vcf_text
@@ -158,7 +166,7 @@ def test_carriers_agree_with_counts(panel_dataset):
 
 
 def test_progress_reports_records(hail_vcf: Path, hail_sheet: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(ingestion, "CALLS_PER_CHUNK", 100 * 50)  # 50 records per chunk
+    monkeypatch.setattr(records, "CALLS_PER_BATCH", 100 * 50)  # 50 records per chunk
     calls: list[tuple[int, int | None]] = []
     ingest(
         hail_vcf,
@@ -202,7 +210,7 @@ def test_failed_ingest_leaves_the_previous_version(
     root = tmp_path / "root"
     before = ingest(panel.vcf, panel.samples, root=root, dataset_id="p", assembly="GRCh38")
     variants_before = all_variants(open_dataset(root, "p"))
-    monkeypatch.setattr(ingestion, "CALLS_PER_CHUNK", 300 * 100)  # 100 records per chunk
+    monkeypatch.setattr(records, "CALLS_PER_BATCH", 300 * 100)  # 100 records per chunk
     progress = None
     source = panel.vcf
     expected: type[BaseException] = Interrupted
@@ -233,7 +241,7 @@ def test_bounded_chunks_give_the_same_result(
     hail_vcf: Path, hail_sheet: Path, hail_dataset, tmp_path: Path, monkeypatch
 ):
     """Counting in chunks of 7 records (many shards, many row groups) changes nothing."""
-    monkeypatch.setattr(ingestion, "CALLS_PER_CHUNK", 700)
+    monkeypatch.setattr(records, "CALLS_PER_BATCH", 700)
     monkeypatch.setattr(ingestion, "ROW_GROUP_ROWS", 16)
     ingest(hail_vcf, hail_sheet, root=tmp_path, dataset_id="hail", assembly="GRCh37")
     assert all_variants(open_dataset(tmp_path, "hail")) == all_variants(hail_dataset)

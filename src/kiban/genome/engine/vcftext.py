@@ -1,0 +1,193 @@
+"""VCF text records into batches without a Python loop over samples.
+
+Each line's fixed columns are cut with `bytes.find`; its genotype columns are read with numpy. A line
+whose FORMAT is GT alone and whose calls are all one-digit diploid ('0|1') is four bytes per sample, so
+the calls of many such lines are compared as 32-bit words against '0|0' and '0/0' and only the others
+are decoded; any other line is read call by call from its tab positions (haploid calls, more FORMAT
+fields). Anything beyond that (alleles above 9, polyploid calls, malformed lines) raises `Irregular`.
+"""
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import records
+from .counting import END
+from .records import TEXT_ALLELE, Irregular, RecordBatch, filters_of
+
+_TAB, _NEWLINE = 9, 10
+_HOM_REF = [np.frombuffer(b"0|0\t", dtype="<u4")[0], np.frombuffer(b"0/0\t", dtype="<u4")[0]]
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[[ord("/"), ord("|")]] = True
+_FIELD_END = np.zeros(256, dtype=bool)
+_FIELD_END[[ord(":"), _TAB, _NEWLINE]] = True
+
+
+def batches(pieces: Iterator[bytes], samples: int) -> Iterator[RecordBatch]:
+    """Batches of the records in a VCF's decompressed text (header lines are skipped)."""
+    per_batch = max(16, records.CALLS_PER_BATCH // max(samples, 1))
+    reader = _LineBlocks(pieces)
+    number = 0
+    batch = RecordBatch(samples)
+    for text in reader:
+        lines = _split_lines(text)
+        done = 0
+        while done < len(lines):
+            take = per_batch - len(batch)
+            number = _parse_lines(text, lines[done : done + take], samples, number, batch)
+            done += take
+            if len(batch) >= per_batch:
+                yield batch
+                batch = RecordBatch(samples)
+    if len(batch):
+        yield batch
+
+
+def parse_lines(lines: list[bytes], samples: int, first_number: int) -> RecordBatch:
+    """The records of consecutive data lines (no newlines) as one batch; numbering starts at first_number."""
+    text = b"\n".join(lines) + b"\n"
+    batch = RecordBatch(samples)
+    _parse_lines(text, _split_lines(text), samples, first_number - 1, batch)
+    return batch
+
+
+class _LineBlocks:
+    """Decompressed pieces regrouped into blocks of whole data lines, after the header."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self.pieces = pieces
+
+    def __iter__(self) -> Iterator[bytes]:
+        rest = b""
+        in_header = True
+        for piece in self.pieces:
+            data = rest + piece if rest else piece
+            if in_header:
+                at = data.find(b"#CHROM")
+                if at < 0 or (end := data.find(b"\n", at)) < 0:
+                    rest = data
+                    continue
+                data = data[end + 1 :]
+                in_header = False
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            if cut:
+                yield data[:cut] if cut < len(data) else data
+        if in_header:
+            raise Irregular("no '#CHROM' line")
+        if rest:
+            yield rest + b"\n"
+
+
+def _split_lines(text: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each line in text (end at its newline, before a '\\r')."""
+    ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == _NEWLINE).tolist()
+    lines, start = [], 0
+    for end in ends:
+        lines.append((start, end - 1 if end > start and text[end - 1] == 13 else end))
+        start = end + 1
+    return lines
+
+
+def _parse_lines(
+    text: bytes, lines: list[tuple[int, int]], samples: int, number: int, batch: RecordBatch
+) -> int:
+    """Append the records of `lines` to batch; returns the number of the last record read."""
+    regular: list[tuple[int, int]] = []  # (batch index, start of the genotype columns)
+    other: list[tuple[int, int, int]] = []
+    width = 4 * samples - 1
+    for start, end in lines:
+        number += 1
+        tabs = [text.find(b"\t", start, end)]
+        for _ in range(8):
+            tabs.append(text.find(b"\t", tabs[-1] + 1, end))
+        if -1 in tabs:
+            raise Irregular(f"record {number} has fewer than 10 columns")
+        c1, c2, c3, c4, c5, c6, c7, c8, c9 = tabs
+        alt = text[c4 + 1 : c5]
+        if alt == b".":
+            continue  # a reference-only site is not a variant
+        position = text[c1 + 1 : c2]
+        if not position.isdigit():
+            raise Irregular(f"record {number} has POS {position!r}")
+        fmt = text[c8 + 1 : c9]
+        if not (fmt == b"GT" or fmt.startswith(b"GT:")):
+            raise Irregular(f"record {number} has no GT first in FORMAT")
+        qual = text[c5 + 1 : c6]
+        identifier = text[c2 + 1 : c3]
+        filters = text[c6 + 1 : c7]
+        try:
+            batch.chrom.append(text[start:c1].decode())
+            batch.ref.append(text[c3 + 1 : c4].decode())
+            batch.alts.append(alt.decode().split(","))
+            batch.qual.append(None if qual == b"." else float(np.float32(float(qual))))
+            batch.ids.append(None if identifier == b"." else identifier.decode())
+            batch.filters.append(filters_of([] if filters == b"." else filters.decode().split(";")))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise Irregular(f"record {number}: {error}") from None
+        batch.pos.append(int(position))
+        batch.number.append(number)
+        index = len(batch.pos) - 1
+        if fmt == b"GT" and end - (c9 + 1) == width:
+            regular.append((index, c9 + 1))
+        else:
+            other.append((index, c9 + 1, end))
+        # Calls are added after the loop, grouped; add_block keeps them keyed by batch index.
+    data = np.frombuffer(text, dtype=np.uint8)
+    if regular:
+        _regular_calls(data, regular, samples, batch, other)
+    for index, start, end in other:
+        _line_calls(data, index, start, end, samples, batch)
+    return number
+
+
+def _regular_calls(
+    data: np.ndarray,
+    regular: list[tuple[int, int]],
+    samples: int,
+    batch: RecordBatch,
+    other: list[tuple[int, int, int]],
+) -> None:
+    """Lines of one-digit diploid GT-only calls: compare 4-byte words, decode only the non-0/0 ones."""
+    block = np.empty((len(regular), 4 * samples), dtype=np.uint8)
+    for row, (_, start) in enumerate(regular):
+        block[row, :-1] = data[start : start + 4 * samples - 1]
+    block[:, -1] = _TAB
+    words = block.view("<u4")
+    rows, sample = np.nonzero((words != _HOM_REF[0]) & (words != _HOM_REF[1]))
+    word = words[rows, sample]
+    first = TEXT_ALLELE[word & 0xFF]
+    second = TEXT_ALLELE[(word >> 16) & 0xFF]
+    good = (first != 127) & (second != 127) & _SEPARATOR[(word >> 8) & 0xFF] & ((word >> 24) == _TAB)
+    if not good.all():
+        # A line of the right length that is not one-digit diploid after all: read it call by call.
+        bad_rows = set(np.unique(rows[~good]).tolist())
+        for row in sorted(bad_rows):
+            index, start = regular[row]
+            other.append((index, start, start + 4 * samples - 1))
+        keep = ~np.isin(rows, list(bad_rows))
+        rows, sample, first, second = rows[keep], sample[keep], first[keep], second[keep]
+    indexes = np.array([index for index, _ in regular], dtype=np.int64)
+    batch.add_block(indexes[rows], sample, first, second)
+
+
+def _line_calls(data: np.ndarray, index: int, start: int, end: int, samples: int, batch: RecordBatch) -> None:
+    """One line's calls from the tab positions: one-digit haploid or diploid GT, any FORMAT after it."""
+    section = np.empty(end - start + 4, dtype=np.uint8)
+    section[: end - start] = data[start:end]
+    section[end - start :] = _NEWLINE
+    tabs = np.flatnonzero(section[: end - start] == _TAB)
+    if tabs.size != samples - 1:
+        raise Irregular(f"{tabs.size + 1} genotype columns for {samples} samples")
+    starts = np.empty(samples, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = tabs + 1
+    c0, c1, c2, c3 = (section[starts + k] for k in range(4))
+    haploid = _FIELD_END[c1]
+    diploid = _SEPARATOR[c1] & _FIELD_END[c3]
+    first = TEXT_ALLELE[c0]
+    second = np.where(haploid, np.int8(END), TEXT_ALLELE[c2])
+    if not ((haploid | diploid).all() and (first != 127).all() and (second != 127).all()):
+        raise Irregular("a genotype that is not a one-digit haploid or diploid call")
+    listed = np.flatnonzero((first != 0) | (second != 0))
+    batch.add_block(np.full(listed.size, index), listed, first[listed], second[listed])
