@@ -2,6 +2,7 @@
 read in place with numpy, and only calls other than 0/0 are decoded (BCF 2.2, VCF specification §6).
 A BCF this reader does not handle (GT stored wider than int8, polyploid calls) raises `Irregular`."""
 
+import math
 import re
 import struct
 from collections.abc import Iterator
@@ -15,7 +16,6 @@ from .records import Irregular, RecordBatch, filters_of
 _MAGIC = b"BCF\x02"
 _SIZE = {0: 0, 1: 1, 2: 2, 3: 4, 5: 4, 7: 1}
 _INT = {1: "<b", 2: "<h", 3: "<i"}
-_QUAL_MISSING = 0x7F800001
 _STRUCTURED = re.compile(r"^##(FILTER|INFO|FORMAT|contig)=<(.*)>\s*$")
 _ID = re.compile(r"(?:^|,)ID=([^,>]+)")
 _IDX = re.compile(r"(?:^|,)IDX=([0-9]+)")
@@ -74,7 +74,10 @@ def batches(pieces: Iterator[bytes], samples: int) -> Iterator[RecordBatch]:
         shared, individual = struct.unpack("<II", lengths)
         data = stream.take(shared + individual)
         number += 1
-        _record(data, shared, header, number, batch, block)
+        try:
+            _record(data, shared, header, number, batch, block)
+        except (KeyError, IndexError, struct.error, UnicodeDecodeError) as error:
+            raise Irregular(f"record {number} cannot be read ({error!r})") from None
         if len(batch) >= per_batch:
             block.flush(batch)
             yield batch
@@ -86,25 +89,39 @@ def batches(pieces: Iterator[bytes], samples: int) -> Iterator[RecordBatch]:
 
 class _Diploid:
     """The int8 GT vectors of a batch's diploid records, copied into one aligned array so that the
-    0/0 test runs once per batch on 16-bit words: 0/0 is 0x0202, 0x0302 or 0x0303 (phase bits)."""
+    0/0 test runs on whole words: a call is two bytes, 0/0 being 0x02 0x02 or, with phase bits, 0x03.
+    Eight bytes (four calls) are tested at once, and only words holding another call are split up."""
 
     def __init__(self, records: int, samples: int) -> None:
-        self.rows = np.empty((records, 2 * samples), dtype=np.uint8)
+        self.samples = samples
+        width = -(-2 * samples // 8) * 8  # rows padded to whole 8-byte words with 0/0 calls
+        self.rows = np.full((records, width), 2, dtype=np.uint8)
         self.index: list[int] = []  # batch index of each row
 
     def add(self, data: bytes, at: int, index: int) -> None:
-        self.rows[len(self.index)] = np.frombuffer(data, dtype=np.uint8, count=self.rows.shape[1], offset=at)
+        self.rows[len(self.index), : 2 * self.samples] = np.frombuffer(
+            data, dtype=np.uint8, count=2 * self.samples, offset=at
+        )
         self.index.append(index)
 
     def flush(self, batch: RecordBatch) -> None:
-        words = self.rows[: len(self.index)].view("<u2")
-        rows, sample = np.nonzero((words | 0x0101) != 0x0303)
-        word = words[rows, sample]
-        first, second = _ALLELE[word & 0xFF], _ALLELE[word >> 8]
+        rows = self.rows[: len(self.index)]
+        words = rows.reshape(-1).view("<u8")
+        dirty = np.flatnonzero((words | _EVERY_PHASE) != _HOM_REF_WORD)
+        calls = words[dirty].view("<u2").reshape(-1, 4)
+        word, slot = np.nonzero((calls | 0x0101) != 0x0303)
+        pair = calls[word, slot]
+        position = dirty[word] * 4 + slot  # call number in the padded rows
+        row, sample = np.divmod(position, rows.shape[1] // 2)
+        first, second = _ALLELE[pair & 0xFF], _ALLELE[pair >> 8]
         if (first == 127).any() or (second == 127).any():
             raise Irregular("a GT value that is not an allele")
-        batch.add_block(np.array(self.index, dtype=np.int64)[rows], sample, first, second)
+        batch.add_block(np.array(self.index, dtype=np.int64)[row], sample, first, second)
         self.index = []
+
+
+_EVERY_PHASE = np.uint64(0x0101010101010101)
+_HOM_REF_WORD = np.uint64(0x0303030303030303)
 
 
 class _Stream:
@@ -149,7 +166,7 @@ def _string(data: bytes, at: int) -> tuple[str, int]:
 def _record(
     data: bytes, shared: int, header: Header, number: int, batch: RecordBatch, block: _Diploid
 ) -> None:
-    chrom, pos, _, qual, allele_info, format_info = struct.unpack_from("<iiiIII", data, 0)
+    chrom, pos, _, qual, allele_info, format_info = struct.unpack_from("<iiifII", data, 0)
     alleles, formats, samples = allele_info >> 16, format_info >> 24, format_info & 0xFFFFFF
     if alleles < 2:
         return  # ALT '.': a reference-only site is not a variant
@@ -178,7 +195,7 @@ def _record(
     batch.ref.append(names[0])
     batch.alts.append(names[1:])
     batch.ids.append(None if identifier in ("", ".") else identifier)
-    batch.qual.append(None if qual == _QUAL_MISSING else struct.unpack("<f", struct.pack("<I", qual))[0])
+    batch.qual.append(None if math.isnan(qual) else qual)  # htslib's missing QUAL is a NaN
     batch.filters.append(filters_of([header.strings[k] for k in filter_keys]))
     batch.number.append(number)
     width, _, at = gt

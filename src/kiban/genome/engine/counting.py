@@ -238,7 +238,7 @@ def count_sparse(calls: SparseCalls, n_alt: np.ndarray, groups: SampleGroups) ->
     carrier = np.flatnonzero(code)
     return ChunkCounts(
         record=np.repeat(np.arange(calls.records), n_alt),
-        alt=np.concatenate([np.arange(1, k + 1) for k in n_alt]) if rows else np.zeros(0, dtype=int),
+        alt=np.arange(rows) - np.repeat(first_row, n_alt) + 1,
         an=np.ascontiguousarray(stacked[:, :, 0]),
         ac=np.ascontiguousarray(stacked[:, :, 1]),
         hom=np.ascontiguousarray(stacked[:, :, 2]),

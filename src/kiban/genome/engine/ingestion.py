@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import cyvcf2
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -558,11 +557,12 @@ class _Counter:
             schema=VARIANT_SCHEMA,
         )
         n_groups = len(self.group_names)
+        group_of_row = np.tile(np.arange(n_groups), rows)
         strata = pa.table(
             {
                 "vid": np.repeat(vid, n_groups),
-                "stratum": np.tile(np.array([name for name, _ in self.group_names], dtype=object), rows),
-                "value": np.tile(np.array([value for _, value in self.group_names], dtype=object), rows),
+                "stratum": pa.array([name for name, _ in self.group_names]).take(group_of_row),
+                "value": pa.array([value for _, value in self.group_names]).take(group_of_row),
                 **{
                     column: getattr(counts, column)[:, 1:].reshape(-1)
                     for column in ("ac", "an", "hom", "het", "hemi")
@@ -648,6 +648,8 @@ class _StagedWriter:
         """Sort variants by position (normalisation and unsorted input can reorder them); strata and
         carriers are already in key order when a contig came in one run."""
         config = {"temp_directory": str(self.base / "duckdb-tmp"), "preserve_insertion_order": False}
+        import duckdb  # imported here: only this last step needs it, and an ingest starts faster without
+
         connection = duckdb.connect(config=config)
         for (table, chrom), shards in sorted(self.shards.items()):
             target = storage.partition_file(version_path, table, chrom)

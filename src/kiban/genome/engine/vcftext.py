@@ -17,6 +17,7 @@ from .records import TEXT_ALLELE, Irregular, RecordBatch, filters_of
 
 _TAB, _NEWLINE = 9, 10
 _HOM_REF = [np.frombuffer(b"0|0\t", dtype="<u4")[0], np.frombuffer(b"0/0\t", dtype="<u4")[0]]
+_HOM_REF_PAIRS = [np.frombuffer(b"0|0\t0|0\t", dtype="<u8")[0], np.frombuffer(b"0/0\t0/0\t", dtype="<u8")[0]]
 _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[ord("/"), ord("|")]] = True
 _FIELD_END = np.zeros(256, dtype=bool)
@@ -148,14 +149,19 @@ def _regular_calls(
     batch: RecordBatch,
     other: list[tuple[int, int, int]],
 ) -> None:
-    """Lines of one-digit diploid GT-only calls: compare 4-byte words, decode only the non-0/0 ones."""
-    block = np.empty((len(regular), 4 * samples), dtype=np.uint8)
+    """Lines of one-digit diploid GT-only calls: compare 8-byte words (two calls) with '0|0\t0|0\t'
+    and '0/0\t0/0\t', then 4-byte words (one call) of the others; decode only the non-0/0 calls."""
+    width = -(-samples // 2) * 2  # calls per row, padded to whole 8-byte words with 0|0 calls
+    block = np.empty((len(regular), 4 * width), dtype=np.uint8)
+    block.reshape(-1).view("<u4")[:] = _HOM_REF[0]
     for row, (_, start) in enumerate(regular):
-        block[row, :-1] = data[start : start + 4 * samples - 1]
-    block[:, -1] = _TAB
-    words = block.view("<u4")
-    rows, sample = np.nonzero((words != _HOM_REF[0]) & (words != _HOM_REF[1]))
-    word = words[rows, sample]
+        block[row, : 4 * samples - 1] = data[start : start + 4 * samples - 1]
+    pairs = block.reshape(-1).view("<u8")
+    dirty = np.flatnonzero((pairs != _HOM_REF_PAIRS[0]) & (pairs != _HOM_REF_PAIRS[1]))
+    words = pairs[dirty].view("<u4").reshape(-1, 2)
+    pair, slot = np.nonzero((words != _HOM_REF[0]) & (words != _HOM_REF[1]))
+    word = words[pair, slot]
+    rows, sample = np.divmod(dirty[pair] * 2 + slot, width)
     first = TEXT_ALLELE[word & 0xFF]
     second = TEXT_ALLELE[(word >> 16) & 0xFF]
     good = (first != 127) & (second != 127) & _SEPARATOR[(word >> 8) & 0xFF] & ((word >> 24) == _TAB)
