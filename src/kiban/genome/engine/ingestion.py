@@ -647,7 +647,13 @@ class _StagedWriter:
     def finish(self, version_path: Path) -> None:
         """Sort variants by position (normalisation and unsorted input can reorder them); strata and
         carriers are already in key order when a contig came in one run."""
-        config = {"temp_directory": str(self.base / "duckdb-tmp"), "preserve_insertion_order": False}
+        # A fixed memory limit makes DuckDB spill to disk rather than grow with the contig's size.
+        config = {
+            "temp_directory": str(self.base / "duckdb-tmp"),
+            "preserve_insertion_order": False,
+            "memory_limit": "256MB",
+            "threads": 2,
+        }
         import duckdb  # imported here: only this last step needs it, and an ingest starts faster without
 
         connection = duckdb.connect(config=config)

@@ -27,20 +27,19 @@ _FIELD_END[[ord(":"), _TAB, _NEWLINE]] = True
 def batches(pieces: Iterator[bytes], samples: int) -> Iterator[RecordBatch]:
     """Batches of the records in a VCF's decompressed text (header lines are skipped)."""
     per_batch = max(16, records.CALLS_PER_BATCH // max(samples, 1))
-    reader = _LineBlocks(pieces)
+    scratch = _Scratch()
     number = 0
-    batch = RecordBatch(samples)
-    for text in reader:
-        lines = _split_lines(text)
-        done = 0
-        while done < len(lines):
-            take = per_batch - len(batch)
-            number = _parse_lines(text, lines[done : done + take], samples, number, batch)
-            done += take
-            if len(batch) >= per_batch:
-                yield batch
-                batch = RecordBatch(samples)
-    if len(batch):
+    pending: list[tuple[bytes, int, int]] = []
+    for text, start, stop in _line_blocks(pieces):
+        pending += _split_lines(text, start, stop)
+        while len(pending) >= per_batch:
+            batch = RecordBatch(samples)
+            number = _parse_lines(pending[:per_batch], samples, number, batch, scratch)
+            del pending[:per_batch]
+            yield batch
+    if pending:
+        batch = RecordBatch(samples)
+        _parse_lines(pending, samples, number, batch, scratch)
         yield batch
 
 
@@ -48,56 +47,76 @@ def parse_lines(lines: list[bytes], samples: int, first_number: int) -> RecordBa
     """The records of consecutive data lines (no newlines) as one batch; numbering starts at first_number."""
     text = b"\n".join(lines) + b"\n"
     batch = RecordBatch(samples)
-    _parse_lines(text, _split_lines(text), samples, first_number - 1, batch)
+    _parse_lines(_split_lines(text, 0, len(text)), samples, first_number - 1, batch, _Scratch())
     return batch
 
 
-class _LineBlocks:
-    """Decompressed pieces regrouped into blocks of whole data lines, after the header."""
-
-    def __init__(self, pieces: Iterator[bytes]) -> None:
-        self.pieces = pieces
-
-    def __iter__(self) -> Iterator[bytes]:
-        rest = b""
-        in_header = True
-        for piece in self.pieces:
-            data = rest + piece if rest else piece
-            if in_header:
-                at = data.find(b"#CHROM")
-                if at < 0 or (end := data.find(b"\n", at)) < 0:
-                    rest = data
-                    continue
-                data = data[end + 1 :]
-                in_header = False
-            cut = data.rfind(b"\n") + 1
-            rest = data[cut:]
-            if cut:
-                yield data[:cut] if cut < len(data) else data
+def _line_blocks(pieces: Iterator[bytes]) -> Iterator[tuple[bytes, int, int]]:
+    """(text, start, stop): whole data lines text[start:stop], after the header. Pieces are used in
+    place; only a line split between two pieces is copied (copying whole pieces costs more than the
+    parsing: each copy is a fresh allocation, page faults included)."""
+    rest = b""
+    in_header = True
+    for piece in pieces:
+        start = 0
         if in_header:
-            raise Irregular("no '#CHROM' line")
-        if rest:
-            yield rest + b"\n"
+            data = rest + piece
+            at = data.find(b"#CHROM")
+            if at < 0 or (end := data.find(b"\n", at)) < 0:
+                rest = data
+                continue
+            piece, rest, in_header, start = data, b"", False, end + 1
+        elif rest:
+            first = piece.find(b"\n")
+            if first < 0:
+                rest += piece
+                continue
+            yield rest + piece[: first + 1], 0, len(rest) + first + 1
+            start = first + 1
+        cut = piece.rfind(b"\n", start) + 1
+        if cut > start:
+            yield piece, start, cut
+        rest = piece[max(cut, start) :]
+    if in_header:
+        raise Irregular("no '#CHROM' line")
+    if rest:
+        yield rest + b"\n", 0, len(rest) + 1
 
 
-def _split_lines(text: bytes) -> list[tuple[int, int]]:
-    """(start, end) of each line in text (end at its newline, before a '\\r')."""
-    ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == _NEWLINE).tolist()
-    lines, start = [], 0
-    for end in ends:
-        lines.append((start, end - 1 if end > start and text[end - 1] == 13 else end))
+def _split_lines(text: bytes, start: int, stop: int) -> list[tuple[bytes, int, int]]:
+    """(text, start, end) of each line in text[start:stop] (end at its newline, before a '\\r')."""
+    lines = []
+    while start < stop:
+        end = text.find(b"\n", start, stop)
+        lines.append((text, start, end - 1 if end > start and text[end - 1] == 13 else end))
         start = end + 1
     return lines
 
 
+class _Scratch:
+    """A reusable block for the genotype columns of regular lines (a fresh one per call page-faults)."""
+
+    def __init__(self) -> None:
+        self.block = np.empty(0, dtype=np.uint8)
+
+    def rows(self, count: int, width: int) -> np.ndarray:
+        if self.block.size < count * width:
+            self.block = np.empty(count * width, dtype=np.uint8)
+        return self.block[: count * width].reshape(count, width)
+
+
 def _parse_lines(
-    text: bytes, lines: list[tuple[int, int]], samples: int, number: int, batch: RecordBatch
+    lines: list[tuple[bytes, int, int]],
+    samples: int,
+    number: int,
+    batch: RecordBatch,
+    scratch: _Scratch,
 ) -> int:
     """Append the records of `lines` to batch; returns the number of the last record read."""
-    regular: list[tuple[int, int]] = []  # (batch index, start of the genotype columns)
-    other: list[tuple[int, int, int]] = []
+    regular: list[tuple[int, bytes, int]] = []  # (batch index, text, start of the genotype columns)
+    other: list[tuple[int, bytes, int, int]] = []
     width = 4 * samples - 1
-    for start, end in lines:
+    for text, start, end in lines:
         number += 1
         tabs = [text.find(b"\t", start, end)]
         for _ in range(8):
@@ -130,32 +149,34 @@ def _parse_lines(
         batch.number.append(number)
         index = len(batch.pos) - 1
         if fmt == b"GT" and end - (c9 + 1) == width:
-            regular.append((index, c9 + 1))
+            regular.append((index, text, c9 + 1))
         else:
-            other.append((index, c9 + 1, end))
-        # Calls are added after the loop, grouped; add_block keeps them keyed by batch index.
-    data = np.frombuffer(text, dtype=np.uint8)
+            other.append((index, text, c9 + 1, end))
+    # The calls of all regular lines are read together; RecordBatch.calls() orders them by record.
     if regular:
-        _regular_calls(data, regular, samples, batch, other)
-    for index, start, end in other:
-        _line_calls(data, index, start, end, samples, batch)
+        _regular_calls(regular, samples, batch, other, scratch)
+    for index, text, start, end in other:
+        _line_calls(text, index, start, end, samples, batch)
     return number
 
 
 def _regular_calls(
-    data: np.ndarray,
-    regular: list[tuple[int, int]],
+    regular: list[tuple[int, bytes, int]],
     samples: int,
     batch: RecordBatch,
-    other: list[tuple[int, int, int]],
+    other: list[tuple[int, bytes, int, int]],
+    scratch: _Scratch,
 ) -> None:
     """Lines of one-digit diploid GT-only calls: compare 8-byte words (two calls) with '0|0\t0|0\t'
     and '0/0\t0/0\t', then 4-byte words (one call) of the others; decode only the non-0/0 calls."""
     width = -(-samples // 2) * 2  # calls per row, padded to whole 8-byte words with 0|0 calls
-    block = np.empty((len(regular), 4 * width), dtype=np.uint8)
-    block.reshape(-1).view("<u4")[:] = _HOM_REF[0]
-    for row, (_, start) in enumerate(regular):
-        block[row, : 4 * samples - 1] = data[start : start + 4 * samples - 1]
+    block = scratch.rows(len(regular), 4 * width)
+    block[:, 4 * samples - 1] = _TAB  # ends the last call as the others end
+    block[:, 4 * samples :] = np.frombuffer(b"0|0\t" * (width - samples), dtype=np.uint8)  # padding
+    for row, (_, text, start) in enumerate(regular):
+        block[row, : 4 * samples - 1] = np.frombuffer(
+            text, dtype=np.uint8, count=4 * samples - 1, offset=start
+        )
     pairs = block.reshape(-1).view("<u8")
     dirty = np.flatnonzero((pairs != _HOM_REF_PAIRS[0]) & (pairs != _HOM_REF_PAIRS[1]))
     words = pairs[dirty].view("<u4").reshape(-1, 2)
@@ -169,18 +190,18 @@ def _regular_calls(
         # A line of the right length that is not one-digit diploid after all: read it call by call.
         bad_rows = set(np.unique(rows[~good]).tolist())
         for row in sorted(bad_rows):
-            index, start = regular[row]
-            other.append((index, start, start + 4 * samples - 1))
+            index, text, start = regular[row]
+            other.append((index, text, start, start + 4 * samples - 1))
         keep = ~np.isin(rows, list(bad_rows))
         rows, sample, first, second = rows[keep], sample[keep], first[keep], second[keep]
-    indexes = np.array([index for index, _ in regular], dtype=np.int64)
+    indexes = np.array([index for index, _, _ in regular], dtype=np.int64)
     batch.add_block(indexes[rows], sample, first, second)
 
 
-def _line_calls(data: np.ndarray, index: int, start: int, end: int, samples: int, batch: RecordBatch) -> None:
+def _line_calls(text: bytes, index: int, start: int, end: int, samples: int, batch: RecordBatch) -> None:
     """One line's calls from the tab positions: one-digit haploid or diploid GT, any FORMAT after it."""
     section = np.empty(end - start + 4, dtype=np.uint8)
-    section[: end - start] = data[start:end]
+    section[: end - start] = np.frombuffer(text, dtype=np.uint8, count=end - start, offset=start)
     section[end - start :] = _NEWLINE
     tabs = np.flatnonzero(section[: end - start] == _TAB)
     if tabs.size != samples - 1:
