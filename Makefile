@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kiban-installed
 
-.PHONY: demo test lint messages
+.PHONY: demo test lint messages bench-genome
 
 demo: $(STAMP)
 	$(BIN)/kiban demo
@@ -15,6 +15,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench conftest.py
+
+# The genome engine's benchmarks beside bcftools and cyvcf2 (README, Benchmarks); ARGS="--sizes 1000" etc.
+bench-genome: $(STAMP)
+	$(BIN)/python bench/genome_bench.py $(ARGS)
 
 # Rebuilds the compiled catalogs from the .po files (no gettext tools needed).
 messages: $(STAMP)
