@@ -192,7 +192,8 @@ def rsid_detail(request, dataset_id: str, rsid: str):
     summary="The variants of a region, filtered and paged, with the total of every match",
 )
 def region(request, dataset_id: str, chrom: str, start: int, end: int, query: Query[FiltersIn]):
-    """1-based, both ends included; `chrom` takes 1–22, X, Y or MT with or without `chr`. AF bounds are
+    """Variants overlapping start..end, 1-based, both ends included (a deletion that starts before `start`
+    but reaches it counts); `chrom` takes 1–22, X, Y or MT with or without `chr`. AF bounds are
     inclusive; `limit` is at most 1000; page with `offset` until it reaches `total`."""
     _require_view(request)
     dataset = _dataset(dataset_id)

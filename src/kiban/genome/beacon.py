@@ -156,7 +156,12 @@ class VariantQuery:
     @property
     def needs_scan(self) -> bool:
         """Whether matches must be picked out of the engine's pages (conditions the engine does not take)."""
-        return bool(self.ref or self.alt or self.variant_type or len(self.start) == 2)
+        return bool(self.ref or self.alt or self.variant_type or len(self.start) == 2 or self.is_sequence)
+
+    @property
+    def is_sequence(self) -> bool:
+        """A sequence query: variants starting at start (the engine's regions take those overlapping it)."""
+        return len(self.start) == 1 and not self.end
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -900,6 +905,8 @@ def _predicate(query: VariantQuery) -> Callable[["engine.Variant"], bool]:
             wanted = ("INS", "DEL", "INDEL") if query.variant_type == "INDEL" else (query.variant_type,)
             if kind not in wanted:
                 return False
+        if query.is_sequence and variant.pos - 1 != query.start[0]:
+            return False
         if len(query.start) == 2:
             start0 = variant.pos - 1
             end0 = start0 + len(variant.ref)

@@ -11,6 +11,7 @@ _EXPORTS = {
     "Dataset": ".query",
     "Filters": ".model",
     "GenomeInputError": ".errors",
+    "build_index": ".index",
     "Manifest": ".model",
     "Page": ".model",
     "Variant": ".model",

@@ -23,6 +23,7 @@ from .alleles import is_symbolic, minimal_representation
 from .assembly import CONTIG_LENGTHS, Ploidy, assembly_of_length, check_assembly, normalise_chrom, ploidy_of
 from .counting import END, ChunkCounts, SampleGroups, apply_ploidy, count_chunk, count_sparse, highest_allele
 from .errors import GenomeInputError
+from .index import build_index
 from .model import Manifest
 from .records import Irregular, RecordBatch, filters_of
 from .samples import SampleSheet, read_sample_sheet
@@ -71,7 +72,7 @@ _CONTIG = re.compile(r"^##contig=<(.*)>\s*$", re.MULTILINE)
 
 
 @dataclass
-class _Source:
+class Source:
     """What we know about the input file before reading its records."""
 
     path: Path
@@ -121,7 +122,7 @@ def ingest(
 
 
 def _ingest(
-    source: "_Source",
+    source: "Source",
     reader: cyvcf2.VCF,
     sheet: SampleSheet,
     root: Path,
@@ -130,8 +131,8 @@ def _ingest(
     progress: Progress | None,
 ) -> Manifest:
     samples = list(reader.samples)
-    _check_contigs(source, reader.raw_header, assembly)
-    _check_samples(source, samples, sheet)
+    check_contigs(source, reader.raw_header, assembly)
+    check_samples(source, samples, sheet)
     staged = storage.staging_dir(root, dataset_id)
     staged.mkdir(parents=True)
     try:
@@ -156,10 +157,11 @@ def _ingest(
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    build_index(root, dataset_id, version)  # the version's first queries need not wait for it
     return manifest
 
 
-def _inspect(path: Path) -> _Source:
+def _inspect(path: Path) -> Source:
     if not path.is_file():
         raise GenomeInputError(path, None, "the file does not exist")
     if bgzf.is_bgzf(path) and not bgzf.has_eof_block(path):
@@ -183,7 +185,7 @@ def _inspect(path: Path) -> _Source:
     total = None
     if not compressed and header_lines is not None:
         total = newlines - header_lines + (0 if last == b"\n" else 1)
-    return _Source(path, is_bcf, header_lines, total, digest.hexdigest())
+    return Source(path, is_bcf, header_lines, total, digest.hexdigest())
 
 
 def _open_bytes(path: Path, compressed: bool) -> Any:
@@ -206,14 +208,14 @@ def _count_header_lines(path: Path, compressed: bool) -> int:
     raise GenomeInputError(path, count or None, "no '#CHROM' header line: this is not a VCF file")
 
 
-def _open(source: _Source) -> cyvcf2.VCF:
+def _open(source: Source) -> cyvcf2.VCF:
     try:
         return cyvcf2.VCF(str(source.path), gts012=False, lazy=True)
     except OSError:
         raise GenomeInputError(source.path, None, "htslib cannot read this as a VCF or BCF file") from None
 
 
-def _check_contigs(source: _Source, header: str, assembly: str) -> None:
+def check_contigs(source: Source, header: str, assembly: str) -> None:
     """Contig lengths in the header must be those of the chosen assembly (a cheap wrong-reference test)."""
     for match in _CONTIG.finditer(header):
         fields = dict(
@@ -239,7 +241,7 @@ def _check_contigs(source: _Source, header: str, assembly: str) -> None:
         raise GenomeInputError(source.path, line, problem)
 
 
-def _header_line(source: _Source, text: str) -> int | None:
+def _header_line(source: Source, text: str) -> int | None:
     if source.is_bcf:
         return None
     with _open_bytes(source.path, bgzf.is_gzip(source.path)) as handle:
@@ -251,7 +253,7 @@ def _header_line(source: _Source, text: str) -> int | None:
     return None
 
 
-def _check_samples(source: _Source, samples: list[str], sheet: SampleSheet) -> None:
+def check_samples(source: Source, samples: list[str], sheet: SampleSheet) -> None:
     chrom_line = source.header_lines
     if not samples:
         raise GenomeInputError(
@@ -292,7 +294,7 @@ def sample_groups(samples: list[str], sheet: SampleSheet) -> tuple[SampleGroups,
     return groups, [(name, value) for name, value, _ in masks]
 
 
-def _records(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[tuple[int, cyvcf2.Variant]]:
+def _records(source: Source, reader: cyvcf2.VCF, samples: int) -> Iterator[tuple[int, cyvcf2.Variant]]:
     """(record number, record); htslib's parse failures become GenomeInputErrors with a diagnosis."""
     iterator = iter(reader)
     number = 0
@@ -308,7 +310,7 @@ def _records(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[tupl
 
 
 def _stream(
-    source: _Source,
+    source: Source,
     reader: cyvcf2.VCF,
     sheet: SampleSheet,
     samples: list[str],
@@ -365,7 +367,7 @@ def _count_batches(
     return writer.variant_count
 
 
-def _htslib_batches(source: _Source, reader: cyvcf2.VCF, samples: int) -> Iterator[RecordBatch]:
+def _htslib_batches(source: Source, reader: cyvcf2.VCF, samples: int) -> Iterator[RecordBatch]:
     """Batches read through cyvcf2, for any input the fast readers leave."""
     per_batch = max(16, records.CALLS_PER_BATCH // samples)
     batch = RecordBatch(samples)
@@ -418,9 +420,11 @@ def _rsid(identifier: str | None) -> str | None:
 
 
 def split_rows(line: bytes) -> int:
-    """How many biallelic rows a VCF data line gives (0 for ALT '.')."""
-    alt = line.split(b"\t", 5)[4]
-    return 0 if alt == b"." else alt.count(b",") + 1
+    """How many biallelic rows a VCF data line gives (0 for ALT '.', or a line too short to have one)."""
+    columns = line.split(b"\t", 5)
+    if len(columns) < 5 or columns[4] == b".":
+        return 0
+    return columns[4].count(b",") + 1
 
 
 def count_text_records(
@@ -453,7 +457,7 @@ class _Counter:
 
     def __init__(
         self,
-        source: _Source | None,
+        source: Source | None,
         samples: int,
         groups: SampleGroups,
         group_names: list[tuple[str, str]],
@@ -663,11 +667,13 @@ class _StagedWriter:
             if table != "variants":
                 _concatenate(shards, target, table)  # vids only grow through the file
                 continue
-            # DuckDB sorts out of core (spilling to temp_directory), so a large contig fits in memory.
-            relation = connection.read_parquet([str(p) for p in shards])
-            relation.order("pos, vid").write_parquet(
-                str(target), compression="zstd", row_group_size=ROW_GROUP_ROWS
-            )
+            # DuckDB sorts out of core (spilling to temp_directory), so a large contig fits in memory;
+            # pyarrow writes the sorted rows with the declared schema (DuckDB would mark null-free
+            # columns required, so two versions' schemas could differ).
+            relation = connection.read_parquet([str(p) for p in shards]).order("pos, vid")
+            with _parquet_writer(target, table) as writer:
+                for batch in relation.to_arrow_reader(ROW_GROUP_ROWS):
+                    writer.write_table(pa.Table.from_batches([batch]).cast(SCHEMAS[table]))
         connection.close()
         shutil.rmtree(self.base, ignore_errors=True)
 
@@ -696,6 +702,11 @@ def _concatenate(shards: list[Path], target: Path, table: str) -> None:
 
 
 def _write_samples(version_path: Path, samples: list[str], sheet: SampleSheet) -> None:
+    pq.write_table(samples_table(samples, sheet), storage.samples_file(version_path), compression="zstd")
+
+
+def samples_table(samples: list[str], sheet: SampleSheet) -> pa.Table:
+    """samples.parquet: each sample's index in the VCF, its id, sex, participant and strata."""
     columns: dict[str, Any] = {
         "index": pa.array(range(len(samples)), type=pa.int32()),
         "sample": samples,
@@ -704,10 +715,10 @@ def _write_samples(version_path: Path, samples: list[str], sheet: SampleSheet) -
     }
     for name, values in sheet.groups.items():
         columns[name] = [values[s] or None for s in samples]
-    pq.write_table(pa.table(columns), storage.samples_file(version_path), compression="zstd")
+    return pa.table(columns)
 
 
-def _diagnose(source: _Source, number: int, samples: int) -> GenomeInputError:
+def _diagnose(source: Source, number: int, samples: int) -> GenomeInputError:
     """htslib says only that a record failed to parse: re-read that line to say what is wrong with it."""
     if source.is_bcf:
         return GenomeInputError(

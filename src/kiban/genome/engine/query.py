@@ -1,47 +1,34 @@
-"""Queries over one dataset version with DuckDB, reading only the contig partitions a question needs."""
+"""Queries over one dataset version: lookups, regions and genes from the serving index (index.py); carriers,
+genes' spans and the AF spectrum with DuckDB, reading only the contig partitions a question needs."""
 
+import contextlib
+import gc
 import itertools
 import math
 import threading
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from . import storage
 from .alleles import parse_variant_id
 from .assembly import chrom_sort_key, normalise_chrom
 from .counting import GENOTYPE_NAMES
+from .index import ContigIndex, contig_index
 from .model import Counts, Filters, Manifest, Page, Variant
 
-# Every query below is constant SQL text with bound parameters (paths included): DuckDB still pushes
-# parameter filters into the Parquet scan, so row groups outside a position span are never read.
-_BY_ID = (
-    "SELECT vid, pos, ref, alt, rsid, qual, filters, ac, an, hom, het, hemi FROM read_parquet(?) "
-    "WHERE pos = ? AND ref = ? AND alt = ? ORDER BY vid LIMIT 1"
-)
-_BY_RSID = (
-    "SELECT filename, vid, pos, ref, alt, rsid, qual, filters, ac, an, hom, het, hemi "
-    "FROM read_parquet(?, filename = true) WHERE rsid = ?"
-)
-_SPAN = (
-    "SELECT ? AS contig, vid, pos, ref, alt, rsid, qual, filters, ac, an, hom, het, hemi "
-    "FROM read_parquet(?) WHERE pos BETWEEN ? AND ?"
-)
+# Every query below is constant SQL text with bound parameters (paths included).
 _GENE = (
     'SELECT chrom, start, "end" FROM read_parquet(?) '
     "WHERE lower(symbol) = ? OR lower(gene_id) = ? OR lower(split_part(gene_id, '.', 1)) = ?"
 )
 _CARRIERS = "SELECT sample, gt FROM read_parquet(?) WHERE vid = ? ORDER BY sample"
 _SAMPLES = 'SELECT sample FROM read_parquet(?) ORDER BY "index"'
-# The BETWEEN lets the scan skip row groups by their statistics; the list then picks the rows.
-_STRATA = (
-    "SELECT vid, stratum, value, ac, an, hom, het, hemi FROM read_parquet(?) "
-    "WHERE vid BETWEEN ? AND ? AND list_contains(?, vid)"
-)
 _AF_BIN = "count(*) FILTER (WHERE af >= ? AND af < ?)"
 _AF_LAST_BIN = "count(*) FILTER (WHERE af >= ? AND af <= ?)"
-_MIN_AF, _MAX_AF = " AND af >= ?", " AND af <= ?"
-_PASS_ONLY = " AND len(filters) = 1 AND filters[1] = 'PASS'"
 
 NO_FILTERS = Filters()
 
@@ -94,13 +81,19 @@ def open_dataset(root: Path, dataset_id: str, version: str | None = None) -> "Da
 
 
 class Dataset:
-    """One version of one dataset: lookups by id, rsID, region and gene; carriers; the AF spectrum."""
+    """One version of one dataset: lookups by id, rsID, region and gene; carriers; the AF spectrum.
+
+    Lookups, regions and genes read the version's serving index (built on first use, see index.py);
+    a Dataset may be shared by threads."""
 
     def __init__(self, root: Path, manifest: Manifest, path: Path) -> None:
         self.root = root
         self.manifest = manifest
         self.path = path
         self._samples: list[str] | None = None
+        self._indexes: dict[str, ContigIndex | None] = {}
+        # (stratum, its values) in the manifest's order: the order of each index row's strata counts.
+        self._layout = [(name, list(values)) for name, values in manifest.strata.items()]
 
     def __repr__(self) -> str:
         return f"<Dataset {self.manifest.dataset_id} {self.manifest.version}>"
@@ -113,30 +106,45 @@ class Dataset:
         path = storage.partition_file(self.path, table, chrom)
         return str(path) if path.is_file() else None
 
+    def _index(self, chrom: str) -> ContigIndex | None:
+        try:
+            return self._indexes[chrom]
+        except KeyError:
+            found = self._indexes[chrom] = contig_index(self.root, self.manifest, self.path, chrom)
+            return found
+
     def variant(self, variant_id: str) -> Variant | None:
         """The variant 'chrom-pos-ref-alt' (also 'chr1-…', or non-minimal alleles); None if absent."""
-        rows = self._lookup(variant_id)
-        return self._variants(rows)[0] if rows else None
+        found = self._lookup(variant_id)
+        if found is None:
+            return None
+        chrom, index, row = found
+        return self._variants(chrom, index, np.array([row]))[0]
 
-    def _lookup(self, variant_id: str) -> list[tuple[str, tuple]]:
+    def _lookup(self, variant_id: str) -> tuple[str, ContigIndex, int] | None:
         parsed = parse_variant_id(variant_id)
         if parsed is None:
-            return []
+            return None
         chrom, pos, ref, alt = parsed
-        path = self._file("variants", chrom)
-        if path is None:
-            return []
-        return [(chrom, row) for row in _fetch(_BY_ID, [path, pos, ref, alt])]
+        index = self._index(chrom)
+        if index is None:
+            return None
+        row = index.find(pos, ref, alt)
+        return (chrom, index, row) if row >= 0 else None
 
     def by_rsid(self, rsid: str) -> list[Variant]:
         """Every variant with this rsID (a multi-allelic site gives several), in genome order."""
         rsid = rsid.strip().lower()
-        files = {path: c for c in self.chromosomes() if (path := self._file("variants", c))}
-        if not rsid.startswith("rs") or not rsid[2:].isdigit() or not files:
+        if not rsid.startswith("rs") or not rsid[2:].isdigit():
             return []
-        rows = _fetch(_BY_RSID, [list(files), rsid])
-        found = [(files[row[0]], row[1:]) for row in rows]
-        return self._variants(sorted(found, key=lambda r: (chrom_sort_key(r[0]), r[1][1], r[1][0])))
+        found = []
+        for chrom in self.chromosomes():
+            index = self._index(chrom)
+            if index is not None:
+                rows = index.rsid_rows(rsid)
+                if rows.size:
+                    found += self._variants(chrom, index, rows)
+        return found
 
     def region(
         self,
@@ -148,13 +156,14 @@ class Dataset:
         offset: int = 0,
         limit: int = 100,
     ) -> Page:
-        """Variants with start <= pos <= end (1-based, inclusive), by position; `total` counts them all."""
+        """Variants overlapping start..end (1-based, inclusive): a deletion that starts before `start`
+        but whose REF reaches it counts. In (pos, vid) order; `total` counts them all."""
         if start > end:
             raise ValueError(f"region start {start} is after its end {end}")
         return self._page({normalise_chrom(chrom): [(start, end)]}, filters, offset, limit)
 
     def gene(self, symbol: str, *, filters: Filters = NO_FILTERS, offset: int = 0, limit: int = 100) -> Page:
-        """Variants within the gene's span (symbol or gene id, any case); LookupError if unknown."""
+        """Variants overlapping the gene's span (symbol or gene id, any case); LookupError if unknown."""
         assembly = self.manifest.assembly
         genes = storage.genes_file(self.root, assembly)
         if not genes.is_file():
@@ -173,42 +182,44 @@ class Dataset:
     ) -> Page:
         if offset < 0 or limit < 1:
             raise ValueError("offset must be 0 or more and limit 1 or more")
-        condition, condition_params = _filter_sql(filters)
-        parts: list[str] = []
-        params: list[object] = []
-        chroms: list[str] = []
+        min_af, max_af = _bound(filters.min_af), _bound(filters.max_af)
+        selected: list[tuple[str, ContigIndex, np.ndarray]] = []
+        total = 0
         for chrom in sorted(intervals, key=chrom_sort_key):
-            path = self._file("variants", chrom)
-            if path is None:
+            index = self._index(chrom)
+            if index is None:
                 continue
-            # One scan per merged span (a gene annotated twice on a contig is read once).
-            for lo, hi in _merge(intervals[chrom]):
-                parts.append(_SPAN + condition)
-                params += [len(chroms), path, lo, hi, *condition_params]
-            chroms.append(chrom)
-        if not parts:
-            return Page(items=[], total=0, offset=offset, limit=limit)
-        union = " UNION ALL ".join(parts)
-        # The SQL is built from the constant fragments above only; every value is a bound parameter.
-        total = _fetch("SELECT count(*) FROM (" + union + ")", params)[0][0]  # noqa: S608
-        rows = []
-        if offset < total:
-            ordered = "SELECT * FROM (" + union + ") ORDER BY contig, pos, vid LIMIT ? OFFSET ?"  # noqa: S608
-            rows = _fetch(ordered, [*params, limit, offset])
-        items = self._variants([(chroms[row[0]], row[1:]) for row in rows])
-        return Page(items=items, total=int(total), offset=offset, limit=limit)
+            # One pass per merged span (a gene annotated twice on a contig is read once).
+            rows = index.select(_merge(intervals[chrom]), min_af, max_af, filters.pass_only)
+            if rows.size:
+                selected.append((chrom, index, rows))
+                total += rows.size
+        items: list[Variant] = []
+        skip, wanted = offset, limit
+        for chrom, index, rows in selected:
+            if wanted == 0:
+                break
+            if skip >= rows.size:
+                skip -= rows.size
+                continue
+            page = rows[skip : skip + wanted]
+            skip = 0
+            wanted -= page.size
+            items += self._variants(chrom, index, page)
+        return Page(items=items, total=total, offset=offset, limit=limit)
 
     def carriers(self, variant_id: str) -> list[tuple[str, str]]:
         """(sample id, 'het' | 'hom' | 'hemi') per sample carrying the alt allele; [] for no such variant."""
         found = self._lookup(variant_id)
-        if not found:
+        if found is None:
             return []
-        chrom, row = found[0]
+        chrom, index, row = found
         path = self._file("carriers", chrom)
         if path is None:
             return []
         names = self._sample_names()
-        return [(names[sample], GENOTYPE_NAMES[gt]) for sample, gt in _fetch(_CARRIERS, [path, row[0]])]
+        vid = int(index.vid[row])
+        return [(names[sample], GENOTYPE_NAMES[gt]) for sample, gt in _fetch(_CARRIERS, [path, vid])]
 
     def _sample_names(self) -> list[str]:
         if self._samples is None:
@@ -231,41 +242,76 @@ class Dataset:
         row = _fetch(query, [*itertools.chain(*spans), files])[0]
         return [(lo, hi, int(n)) for (lo, hi), n in zip(spans, row, strict=True)]
 
-    def _variants(self, rows: list[tuple[str, tuple]]) -> list[Variant]:
-        """Variants from (chrom, variant row) pairs, with their strata read in one query per contig."""
-        strata: dict[int, dict[str, dict[str, Counts]]] = {}
-        by_chrom: dict[str, list[int]] = {}
-        for chrom, row in rows:
-            by_chrom.setdefault(chrom, []).append(int(row[0]))
-        for chrom, vids in by_chrom.items():
-            path = self._file("strata", chrom)
-            if path is None:
-                continue
-            for vid, stratum, value, ac, an, hom, het, hemi in _fetch(
-                _STRATA, [path, min(vids), max(vids), vids]
-            ):
-                strata.setdefault(vid, {}).setdefault(stratum, {})[value] = Counts.of(ac, an, hom, het, hemi)
-        empty = Counts.of(0, 0, 0, 0, 0)
+    def _variants(self, chrom: str, index: ContigIndex, rows: np.ndarray) -> list[Variant]:
+        """The variants at these index rows, with their counts overall and per stratum."""
+        if rows.size < _MANY:
+            return self._make_variants(chrom, index, rows)
+        with _cyclic_gc_paused():
+            return self._make_variants(chrom, index, rows)
+
+    def _make_variants(self, chrom: str, index: ContigIndex, rows: np.ndarray) -> list[Variant]:
+        """The value objects are made without their __init__ (which a frozen dataclass runs field by
+        field, several times slower): a page of thousands of variants, each with a Counts per stratum
+        value, is mostly this. They are equal to what __init__ makes (the tests compare them)."""
+        values = index.gather(rows)
+        new, assign = object.__new__, object.__setattr__
+        ac, an, af, hom, het, hemi = values.counts
+        counts = list(map(new, itertools.repeat(Counts, len(ac))))
+        states = [
+            {"ac": a, "an": b, "af": f if b else None, "hom": c, "het": d, "hemi": e}
+            for a, b, f, c, d, e in zip(ac, an, af, hom, het, hemi, strict=True)
+        ]
+        deque(map(assign, counts, itertools.repeat("__dict__"), states), maxlen=0)
+        layout = self._layout
         result = []
-        for chrom, (vid, pos, ref, alt, rsid, qual, filters, ac, an, hom, het, hemi) in rows:
-            stored = strata.get(int(vid), {})
-            result.append(
-                Variant(
-                    chrom=chrom,
-                    pos=int(pos),
-                    ref=ref,
-                    alt=alt,
-                    rsid=rsid,
-                    qual=qual,
-                    filters=tuple(filters),
-                    counts=Counts.of(ac, an, hom, het, hemi),
-                    strata={
-                        name: {value: stored.get(name, {}).get(value, empty) for value in values}
-                        for name, values in self.manifest.strata.items()
-                    },
-                )
-            )
+        k = 0
+        for pos, ref, alt, rsid, qual, filters in zip(
+            values.pos, values.ref, values.alt, values.rsid, values.qual, values.filters, strict=True
+        ):
+            overall = counts[k]
+            k += 1
+            by_stratum = {}
+            for name, names in layout:
+                group = {}
+                for value in names:
+                    group[value] = counts[k]
+                    k += 1
+                by_stratum[name] = group
+            variant = new(Variant)
+            state = {
+                "chrom": chrom,
+                "pos": pos,
+                "ref": ref,
+                "alt": alt,
+                "rsid": rsid,
+                "qual": qual,
+                "filters": filters,
+                "counts": overall,
+                "strata": by_stratum,
+            }
+            assign(variant, "__dict__", state)
+            result.append(variant)
         return result
+
+
+# From this many variants (each a score of objects) a page is made with the cyclic GC paused.
+_MANY = 256
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large page of value objects is made: they hold no
+    cycles, and each collection would otherwise walk them again (and, now and then, the whole heap).
+    Reference counting still frees everything. With threads, whichever paused it resumes it; the
+    collector is left alone where something else had already turned it off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -279,15 +325,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
-    """The filters as SQL conditions with placeholders, and their parameters."""
-    sql, params = "", []
-    for bound, condition in ((filters.min_af, _MIN_AF), (filters.max_af, _MAX_AF)):
-        if bound is not None:
-            if not math.isfinite(bound):
-                raise ValueError(f"allele-frequency bound {bound!r} is not a number")
-            sql += condition
-            params.append(float(bound))
-    if filters.pass_only:
-        sql += _PASS_ONLY
-    return sql, params
+def _bound(bound: float | None) -> float | None:
+    if bound is not None and not math.isfinite(bound):
+        raise ValueError(f"allele-frequency bound {bound!r} is not a number")
+    return None if bound is None else float(bound)

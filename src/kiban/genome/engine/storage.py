@@ -21,6 +21,10 @@ def valid_dataset_id(dataset_id: str) -> bool:
     return bool(_DATASET_ID.match(dataset_id))
 
 
+def valid_version(version: str) -> bool:
+    return bool(_VERSION.match(version))
+
+
 def datasets_dir(root: Path) -> Path:
     return Path(root) / "datasets"
 
@@ -35,6 +39,16 @@ def version_dir(root: Path, dataset_id: str, version: str) -> Path:
 
 def current_file(root: Path, dataset_id: str) -> Path:
     return dataset_dir(root, dataset_id) / "CURRENT"
+
+
+def cache_dir(root: Path) -> Path:
+    """Derived files that can be rebuilt from the datasets at any time (serving indexes)."""
+    return Path(root) / "cache"
+
+
+def index_dir(root: Path, dataset_id: str, version: str) -> Path:
+    """A version's serving index: outside the version folder, which may be read-only."""
+    return cache_dir(root) / dataset_id / version
 
 
 def genes_file(root: Path, assembly: str) -> Path:
@@ -71,9 +85,13 @@ def read_manifest(version_path: Path) -> Manifest:
     return Manifest.from_json(json.loads(manifest_file(version_path).read_text(encoding="utf-8")))
 
 
+def manifest_text(manifest: Manifest) -> str:
+    """manifest.json's text (UTF-8), the same whichever engine writes it."""
+    return json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_manifest(version_path: Path, manifest: Manifest) -> None:
-    text = json.dumps(manifest.to_json(), indent=2, ensure_ascii=False) + "\n"
-    manifest_file(version_path).write_text(text, encoding="utf-8")
+    manifest_file(version_path).write_text(manifest_text(manifest), encoding="utf-8")
 
 
 def current_version(root: Path, dataset_id: str) -> str | None:

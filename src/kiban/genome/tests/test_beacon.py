@@ -608,6 +608,15 @@ def test_beacon_coordinates_are_zero_based_and_half_open(researcher, panel):
     assert _ids(researcher, referenceName="1", start=100, end=149) == []
 
 
+def test_range_queries_take_overlapping_variants_and_sequence_queries_starting_ones(researcher, panel):
+    # The deletion 1-250-GTC-G covers positions 250 to 252 (0-based [249, 252)).
+    assert _ids(researcher, referenceName="1", start=250, end=251) == ["1-250-GTC-G"]
+    assert _ids(researcher, referenceName="1", start=251, end=260) == ["1-250-GTC-G"]
+    assert _ids(researcher, referenceName="1", start=252, end=260) == []
+    assert _ids(researcher, referenceName="1", start=250) == []
+    assert _ids(researcher, referenceName="1", start=249) == ["1-250-GTC-G"]
+
+
 def test_reference_names_with_chr_or_refseq_accessions(researcher, panel):
     for name in ("1", "chr1", "CHR1", "NC_000001.11"):
         assert _ids(researcher, referenceName=name, start=99, end=100) == ["1-100-A-G"], name

@@ -1,12 +1,18 @@
-"""`kiban genome …`: ingest a VCF, load genes, list datasets and query them from the command line."""
+"""`kiban genome …`: ingest a VCF, register a version written elsewhere, load genes, list and query."""
 
+import importlib.util
+import os
+import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from kiban.genome import engine
 from kiban.genome.datasets import genome_root
+from kiban.genome.engine import storage
+from kiban.genome.engine.register import register_version
 
 
 def _progress_printer(stream):
@@ -51,7 +57,7 @@ def _print_variants(out, variants) -> None:
 
 
 class Command(BaseCommand):
-    help = "Genome reference panel: ingest, load-genes, list, query."
+    help = "Genome reference panel: ingest, register, load-genes, list, query."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -62,6 +68,20 @@ class Command(BaseCommand):
             "--samples", required=True, type=Path, help="Sample sheet (TSV: sample, sex, cohort)"
         )
         ingest.add_argument("--assembly", default="GRCh38", choices=["GRCh37", "GRCh38"])
+        ingest.add_argument(
+            "--engine",
+            dest="engine_name",
+            default="embedded",
+            choices=["embedded", "spark"],
+            help="embedded (one machine; the default) or spark (pip install 'kiban[spark]'; Java 17+)",
+        )
+        ingest.add_argument("--master", help="Spark master URL for --engine spark (default local[*])")
+        register = sub.add_parser(
+            "register",
+            help="Publish a version folder written elsewhere (e.g. by the Spark ingest on a cluster).",
+        )
+        register.add_argument("folder", type=Path, help="the version folder: <output>/<version>")
+        register.add_argument("--dataset", help="Dataset id (default: the manifest's)")
         genes = sub.add_parser("load-genes", help="Load a gene annotation (GTF, GFF3 or BED).")
         genes.add_argument("path", type=Path)
         genes.add_argument("--assembly", default="GRCh38", choices=["GRCh37", "GRCh38"])
@@ -79,17 +99,56 @@ class Command(BaseCommand):
         except (engine.GenomeInputError, LookupError, ValueError) as error:
             raise CommandError(str(error)) from error
 
-    def _ingest(self, root, *, vcf, dataset, samples, assembly, **_):
+    def _ingest(self, root, *, vcf, dataset, samples, assembly, engine_name="embedded", master=None, **_):
         self.stdout.write(f"Ingesting {vcf} as dataset '{dataset}' ({assembly})…")
-        manifest = engine.ingest(
-            vcf,
-            samples,
-            root=root,
-            dataset_id=dataset,
-            assembly=assembly,
-            progress=_progress_printer(self.stderr),
-        )
-        self.stderr.write("")
+        if engine_name == "spark":
+            manifest = self._ingest_spark(root, vcf, dataset, samples, assembly, master)
+        else:
+            manifest = engine.ingest(
+                vcf,
+                samples,
+                root=root,
+                dataset_id=dataset,
+                assembly=assembly,
+                progress=_progress_printer(self.stderr),
+            )
+            self.stderr.write("")
+        self._summary(manifest)
+
+    def _ingest_spark(self, root, vcf, dataset, samples, assembly, master):
+        """Spark writes the version into a staging folder under the genome root, which is then published."""
+        from kiban.genome.engine.spark import ingest_spark
+
+        if importlib.util.find_spec("pyspark") is None:
+            raise CommandError("--engine spark needs PySpark: pip install 'kiban[spark]'")
+        if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+            raise CommandError("--engine spark needs Java 17+ (e.g. apt-get install openjdk-17-jre-headless)")
+        if not storage.valid_dataset_id(dataset):
+            raise CommandError(
+                f"dataset id {dataset!r} must be letters, digits, '.', '_' or '-' (at most 100)"
+            )
+        staging = storage.staging_dir(root, dataset)
+        staging.mkdir(parents=True)
+        try:
+            written = ingest_spark(
+                f"file://{Path(vcf).resolve()}",  # Hadoop reads the path as written, unencoded
+                samples,
+                output=f"file://{staging.resolve()}",
+                dataset_id=dataset,
+                assembly=assembly,
+                master=master,
+                version=storage.next_version(root, dataset, datetime.now(UTC)),
+                log=self.stderr.write,
+            )
+            return register_version(root, staging / written.version, move=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _register(self, root, *, folder, dataset, **_):
+        manifest = register_version(root, folder, dataset_id=dataset)
+        self._summary(manifest)
+
+    def _summary(self, manifest):
         strata = "; ".join(f"{name}={','.join(values)}" for name, values in manifest.strata.items())
         self.stdout.write(
             self.style.SUCCESS(
