@@ -50,15 +50,6 @@ class ChunkCounts:
     carrier_code: np.ndarray  # (C,) HET, HOM or HEMI
 
 
-def stack_genotypes(arrays: list[np.ndarray]) -> np.ndarray:
-    """cyvcf2 `genotype.array()` per record (n, ploidy + phase) -> (records, n, max ploidy) int16."""
-    width = max(array.shape[1] - 1 for array in arrays)
-    stacked = np.full((len(arrays), arrays[0].shape[0], width), END, dtype=np.int16)
-    for i, array in enumerate(arrays):
-        stacked[i, :, : array.shape[1] - 1] = array[:, :-1]
-    return stacked
-
-
 def collapse_to_haploid(calls: np.ndarray) -> np.ndarray:
     """Hemizygous rule on (..., ploidy) calls: one allele when every called allele agrees, else missing.
 

@@ -346,21 +346,22 @@ def _count_batches(
     """Counting and writing run in a second thread while this one reads the next batch."""
     writer = _StagedWriter(staged / "staging")
     done = 0
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending: deque[Future[int]] = deque()
-        try:
-            for batch in batches:
-                pending.append(pool.submit(counter.write, batch, writer))
-                if len(pending) > 1:
-                    done = pending.popleft().result()
-                    if progress:
-                        progress(done, total)
-            while pending:
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending: deque[Future[int]] = deque()
+    try:
+        for batch in batches:
+            pending.append(pool.submit(counter.write, batch, writer))
+            if len(pending) > 1:
                 done = pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
-            writer.close()
+                if progress:
+                    progress(done, total)
+        while pending:
+            done = pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)  # a batch being counted finishes before the writer closes
+        writer.close()
     if progress:
         progress(done, done)
     writer.finish(staged)
