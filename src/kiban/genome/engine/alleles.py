@@ -4,13 +4,12 @@ import re
 
 from .assembly import normalise_chrom
 
-_BASES = re.compile(r"^[A-Za-z]+$")
 _POSITION = re.compile(r"^[0-9]+$")
 
 
 def is_symbolic(allele: str) -> bool:
     """'<DEL>', '*', breakends and '.' are kept as written: there are no bases to trim."""
-    return not _BASES.match(allele)
+    return not (allele.isascii() and allele.isalpha())
 
 
 def minimal_representation(pos: int, ref: str, alt: str) -> tuple[int, str, str]:

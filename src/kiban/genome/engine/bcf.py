@@ -16,6 +16,8 @@ from .records import Irregular, RecordBatch, filters_of
 _MAGIC = b"BCF\x02"
 _SIZE = {0: 0, 1: 1, 2: 2, 3: 4, 5: 4, 7: 1}
 _INT = {1: "<b", 2: "<h", 3: "<i"}
+_LENGTHS = struct.Struct("<II")
+_FIXED = struct.Struct("<iiifII")
 _STRUCTURED = re.compile(r"^##(FILTER|INFO|FORMAT|contig)=<(.*)>\s*$")
 _ID = re.compile(r"(?:^|,)ID=([^,>]+)")
 _IDX = re.compile(r"(?:^|,)IDX=([0-9]+)")
@@ -70,12 +72,11 @@ def batches(pieces: Iterator[bytes], samples: int) -> Iterator[RecordBatch]:
     block = _Diploid(per_batch, samples)
     batch = RecordBatch(samples)
     number = 0
-    while (lengths := stream.take(8, allow_end=True)) is not None:
-        shared, individual = struct.unpack("<II", lengths)
-        data = stream.take(shared + individual)
+    while (found := stream.record()) is not None:
+        data, start, shared = found
         number += 1
         try:
-            _record(data, shared, header, number, batch, block)
+            _record(data, start, shared, header, number, batch, block)
         except (KeyError, IndexError, struct.error, UnicodeDecodeError) as error:
             raise Irregular(f"record {number} cannot be read ({error!r})") from None
         if len(batch) >= per_batch:
@@ -132,18 +133,38 @@ class _Stream:
         self.buffer = b""
         self.offset = 0
 
-    def take(self, size: int, allow_end: bool = False) -> bytes | None:
+    def take(self, size: int) -> bytes:
         while len(self.buffer) - self.offset < size:
-            piece = next(self.pieces, None)
-            if piece is None:
-                if allow_end and self.offset == len(self.buffer):
-                    return None
-                raise Irregular("the BCF ends inside a record")
-            self.buffer = self.buffer[self.offset :] + piece
-            self.offset = 0
+            self._refill()
         start = self.offset
         self.offset += size
         return self.buffer[start : self.offset]
+
+    def record(self) -> tuple[bytes, int, int] | None:
+        """The next record where it lies: (buffer, offset of its shared part, length of that part);
+        None at the end. Records are read in place; the next piece is joined to what is left of the
+        current one only when a record runs past its end."""
+        while True:
+            available = len(self.buffer) - self.offset
+            if available >= 8:
+                shared, individual = _LENGTHS.unpack_from(self.buffer, self.offset)
+                if available >= 8 + shared + individual:
+                    start = self.offset + 8
+                    self.offset = start + shared + individual
+                    return self.buffer, start, shared
+            if self._refill(at_end=available == 0):
+                return None
+
+    def _refill(self, at_end: bool = False) -> bool:
+        """Append the next piece; True if there is none and that is allowed."""
+        piece = next(self.pieces, None)
+        if piece is None:
+            if at_end:
+                return True
+            raise Irregular("the BCF ends inside a record")
+        self.buffer = self.buffer[self.offset :] + piece
+        self.offset = 0
+        return False
 
 
 def _typed(data: bytes, at: int) -> tuple[int, int, int]:
@@ -164,22 +185,23 @@ def _string(data: bytes, at: int) -> tuple[str, int]:
 
 
 def _record(
-    data: bytes, shared: int, header: Header, number: int, batch: RecordBatch, block: _Diploid
+    data: bytes, start: int, shared: int, header: Header, number: int, batch: RecordBatch, block: _Diploid
 ) -> None:
-    chrom, pos, _, qual, allele_info, format_info = struct.unpack_from("<iiifII", data, 0)
+    """Append the record whose shared part starts at `start` (its individual part follows it)."""
+    chrom, pos, _, qual, allele_info, format_info = _FIXED.unpack_from(data, start)
     alleles, formats, samples = allele_info >> 16, format_info >> 24, format_info & 0xFFFFFF
     if alleles < 2:
         return  # ALT '.': a reference-only site is not a variant
     if samples != batch.samples or chrom not in header.contigs:
         raise Irregular(f"record {number} has {samples} samples or an unknown contig")
-    identifier, at = _string(data, 24)
+    identifier, at = _string(data, start + 24)
     names = []
     for _ in range(alleles):
         allele, at = _string(data, at)
         names.append(allele)
     count, kind, at = _typed(data, at)
     filter_keys = struct.unpack_from(f"<{count}{_INT[kind][1]}", data, at) if count else ()
-    at = shared
+    at = start + shared
     gt = None
     for _ in range(formats):
         key_kind = data[at] & 0xF

@@ -498,8 +498,11 @@ class _Counter:
     def count(self, batch: RecordBatch, first_vid: int) -> list[tuple[str, dict[str, pa.Table]]]:
         chroms = []
         for raw, pos, ref, number in zip(batch.chrom, batch.pos, batch.ref, batch.number, strict=True):
-            chrom = self.chroms.get(raw) or self.chroms.setdefault(raw, normalise_chrom(raw))
-            if not chrom or any(c.isspace() for c in raw) or pos < 1 or is_symbolic(ref):
+            chrom = self.chroms.get(raw)
+            if chrom is None:
+                chrom = "" if any(c.isspace() for c in raw) else normalise_chrom(raw)
+                self.chroms[raw] = chrom
+            if not chrom or pos < 1 or is_symbolic(ref):
                 raise self._bad_record(number)
             chroms.append(chrom)
         calls = batch.calls()
@@ -512,7 +515,10 @@ class _Counter:
                 f"a genotype refers to allele {highest_allele(calls)[i]}, but the record at "
                 f"{chroms[i]}:{batch.pos[i]} has {n_alt[i]} alternate allele(s)",
             )
-        ploidy = np.array([ploidy_of(c, p, self.assembly) for c, p in zip(chroms, batch.pos, strict=True)])
+        ploidy = np.full(len(batch), Ploidy.DIPLOID)
+        for i, chrom in enumerate(chroms):
+            if chrom in ("X", "Y", "MT"):  # every other contig is diploid
+                ploidy[i] = ploidy_of(chrom, batch.pos[i], self.assembly)
         # Runs of diploid records are counted from their sparse calls; hemizygous regions densely.
         kinds = ploidy != Ploidy.DIPLOID
         edges = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
