@@ -29,9 +29,15 @@ class SampleGroups:
     @classmethod
     def of(cls, xx: np.ndarray, xy: np.ndarray, masks: list[np.ndarray]) -> "SampleGroups":
         """From the boolean mask of each stratum value, in order."""
-        matrix = np.vstack([np.ones(xx.size, dtype=bool), *masks]).astype(np.float32)
-        cell_groups, cell = np.unique(matrix.T.astype(np.int64), axis=0, return_inverse=True)
-        return cls(xx=xx, xy=xy, matrix=matrix, cell=cell.reshape(-1), cell_groups=cell_groups)
+        member = np.vstack([np.ones(xx.size, dtype=bool), *masks])
+        # Each sample's groups as a few bytes, so that finding the distinct ones is a 1-D sort.
+        packed = np.ascontiguousarray(np.packbits(member.T, axis=1))
+        keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+        _, first, cell = np.unique(keys, return_index=True, return_inverse=True)
+        cell_groups = member.T[first].astype(np.int64)
+        return cls(
+            xx=xx, xy=xy, matrix=member.astype(np.float32), cell=cell.reshape(-1), cell_groups=cell_groups
+        )
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,13 @@ class SampleSheet:
         masks = []
         for name, values in self.strata.items():
             column = self.sex if name == "sex" else self.groups[name]
+            of_sample = np.array([column[s] for s in samples], dtype=object)
             for value in values:
-                masks.append((name, value, np.array([column[s] == value for s in samples], dtype=bool)))
+                masks.append((name, value, of_sample == value))
         return masks
+
+
+_SEX = {sex.lower(): sex for sex in SEXES}
 
 
 def read_sample_sheet(path: str | Path) -> SampleSheet:
@@ -89,7 +93,7 @@ def read_sample_sheet(path: str | Path) -> SampleSheet:
             raise GenomeInputError(
                 path, number, f"sample {sample} is listed twice (first on line {line_of[sample]})"
             )
-        value = next((s for s in SEXES if s.lower() == fields[column["sex"]].lower()), None)
+        value = _SEX.get(fields[column["sex"]].lower())
         if value is None:
             raise GenomeInputError(
                 path,

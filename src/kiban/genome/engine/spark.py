@@ -56,29 +56,8 @@ _KINDS = {"variants": 0, "strata": 1, "carriers": 2}
 _TOTALS = pa.schema([("block", pa.int64()), ("lines", pa.int64()), ("rows", pa.int64())])
 _NUMBERED = pa.schema([("number", pa.int64()), ("vid", pa.int64()), ("line", pa.binary())])
 # The three tables in one frame (the counting runs once): each row is one table's row, the rest null.
-_UNION = pa.schema(
-    [
-        ("kind", pa.int8()),
-        ("chrom", pa.string()),
-        ("vid", pa.int64()),
-        ("pos", pa.int32()),
-        ("ref", pa.string()),
-        ("alt", pa.string()),
-        ("rsid", pa.string()),
-        ("qual", pa.float64()),
-        ("filters", pa.list_(pa.string())),
-        ("ac", pa.int32()),
-        ("an", pa.int32()),
-        ("af", pa.float64()),
-        ("hom", pa.int32()),
-        ("het", pa.int32()),
-        ("hemi", pa.int32()),
-        ("stratum", pa.string()),
-        ("value", pa.string()),
-        ("sample", pa.int32()),
-        ("gt", pa.int8()),
-    ]
-)
+_COLUMNS = {field.name: field for schema in SCHEMAS.values() for field in schema}  # vid, pos, … gt
+_UNION = pa.schema([("kind", pa.int8()), ("chrom", pa.string()), *_COLUMNS.values()])
 _SPARK_TYPES = {
     pa.int8(): "byte",
     pa.int32(): "int",
