@@ -135,19 +135,18 @@ def count_chunk(genotypes: np.ndarray, n_alt: np.ndarray, groups: SampleGroups) 
     )
 
 
-# The six (called alleles, alt alleles) pairs of a call of at most two alleles, numbered 0-5, and what
-# each adds to: alleles not called (of two), AC, homozygous, heterozygous and hemizygous counts.
-_CATEGORY = np.full((3, 3), -1, dtype=np.int64)
-_CATEGORY_COUNTS = np.zeros((6, 5), dtype=np.int64)
-for _number, (_called, _alt) in enumerate([(0, 0), (1, 0), (1, 1), (2, 0), (2, 1), (2, 2)]):
-    _CATEGORY[_called, _alt] = _number
-    _CATEGORY_COUNTS[_number] = [
-        2 - _called,
-        _alt,
-        _called == 2 == _alt,
-        _called == 2 and _alt == 1,
-        _called == 1 == _alt,
-    ]
+# The six (called alleles, alt alleles) pairs of a call of at most two alleles, numbered 0-5 as
+# _FIRST_CATEGORY[called] + alt, and what each adds to: alleles not called (of two), AC, homozygous,
+# heterozygous and hemizygous counts.
+_PAIRS = [(0, 0), (1, 0), (1, 1), (2, 0), (2, 1), (2, 2)]
+_FIRST_CATEGORY = np.array([0, 1, 3], dtype=np.int8)
+_CATEGORY_COUNTS = np.array(
+    [
+        [2 - called, alt, called == 2 == alt, called == 2 and alt == 1, called == 1 == alt]
+        for called, alt in _PAIRS
+    ],
+    dtype=np.int64,
+)
 _CATEGORY_CODE = np.array([0, 0, HEMI, 0, HET, HOM], dtype=np.int8)  # carrier genotype per category
 
 
@@ -197,18 +196,28 @@ def count_sparse(calls: SparseCalls, n_alt: np.ndarray, groups: SampleGroups) ->
     n_alt = np.asarray(n_alt, dtype=np.int64)
     first_row = np.cumsum(n_alt) - n_alt
     rows = int(n_alt.sum())
-    # One entry per (listed call, alt allele of its record), in (split row, sample) order.
-    if rows == calls.records:  # every record biallelic: an entry is a call
-        row, sample, first, second = calls.record, calls.sample, calls.first, calls.second
-        alt = np.int8(1)
+    # One entry per (listed call, alt allele of its record), in (split row, sample) order: a call of a
+    # biallelic record is one entry; those of a multi-allelic record repeat once per alt allele.
+    multiallelic = np.flatnonzero(n_alt > 1)
+    if multiallelic.size == 0:
+        row, sample, first, second = first_row[calls.record], calls.sample, calls.first, calls.second
+        alt: np.ndarray | np.int8 = np.int8(1)
     else:
-        per_call = n_alt[calls.record]
-        entry_call = np.repeat(np.arange(calls.record.size), per_call)
-        offset = np.arange(entry_call.size) - np.repeat(np.cumsum(per_call) - per_call, per_call)
-        row = first_row[calls.record][entry_call] + offset
-        order = np.argsort(row, kind="stable")  # calls are in sample order within a record already
-        entry_call, row = entry_call[order], row[order]
-        alt = (offset[order] + 1).astype(np.int8)
+        entry_parts, alt_parts = [], []
+        done = 0
+        bounds = np.searchsorted(calls.record, np.stack([multiallelic, multiallelic + 1]))
+        for record, lo, hi in zip(multiallelic.tolist(), *bounds.tolist(), strict=True):
+            alts = int(n_alt[record])
+            entry_parts += [np.arange(done, lo), np.tile(np.arange(lo, hi), alts)]
+            alt_parts += [
+                np.ones(lo - done, dtype=np.int8),
+                np.repeat(np.arange(1, alts + 1, dtype=np.int8), hi - lo),
+            ]
+            done = hi
+        entry_parts.append(np.arange(done, calls.record.size))
+        alt_parts.append(np.ones(calls.record.size - done, dtype=np.int8))
+        entry_call, alt = np.concatenate(entry_parts), np.concatenate(alt_parts)
+        row = first_row[calls.record[entry_call]] + alt - 1
         first, second = calls.first[entry_call], calls.second[entry_call]
         sample = calls.sample[entry_call]
     called = (first >= 0).astype(np.int8) + (second >= 0)
@@ -216,7 +225,7 @@ def count_sparse(calls: SparseCalls, n_alt: np.ndarray, groups: SampleGroups) ->
 
     # (called, alt alleles) decides every count: histogram the six pairs per row and cell of samples
     # in the same groups, then add cells up into groups (a few rows at a time: the histogram is dense).
-    category = _CATEGORY[called, alt_alleles]
+    category = _FIRST_CATEGORY[called] + alt_alleles
     cells = len(groups.cell_groups)
     key = (row * cells + groups.cell[sample]) * 6 + category
     step = max(1, 4_000_000 // (cells * 6))
