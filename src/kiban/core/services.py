@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -154,6 +155,10 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+# "Last used" is kept to the minute: a client making many requests does not write on each of them.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
 def api_token_authenticate(*, key: str) -> User | None:
     """The active user owning a live token with this key, recording when it was last used."""
     token = (
@@ -163,5 +168,7 @@ def api_token_authenticate(*, key: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,6 +1,7 @@
 """Core writes: notifications, attachments and API tokens."""
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -275,6 +276,24 @@ def test_api_token_authenticate_finds_the_owner_and_records_the_use(alice):
 
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_token_use_is_recorded_to_the_minute(alice, django_assert_num_queries):
+    """A client making many requests does not write the token row on each of them."""
+    token, key = api_token_create(user=alice, name="notebook")
+    api_token_authenticate(key=key)
+    token.refresh_from_db()
+    first_use = token.last_used_at
+
+    with django_assert_num_queries(1):  # the lookup only
+        assert api_token_authenticate(key=key) == alice
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timedelta(minutes=2))
+    api_token_authenticate(key=key)
+    token.refresh_from_db()
+    assert token.last_used_at > first_use - timedelta(minutes=2)
 
 
 def test_a_revoked_token_no_longer_authenticates(alice):
