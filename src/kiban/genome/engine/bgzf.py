@@ -1,4 +1,5 @@
-"""Block gzip (BGZF), the compression htslib reads: a small writer and the end-of-file check."""
+"""Block gzip (BGZF), the compression htslib reads: a parallel reader, a small writer and the end-of-file
+check."""
 
 import struct
 import zlib

@@ -2,9 +2,10 @@
 
 Each line's fixed columns are cut with `bytes.find`; its genotype columns are read with numpy. A line
 whose FORMAT is GT alone and whose calls are all one-digit diploid ('0|1') is four bytes per sample, so
-the calls of many such lines are compared as 32-bit words against '0|0' and '0/0' and only the others
-are decoded; any other line is read call by call from its tab positions (haploid calls, more FORMAT
-fields). Anything beyond that (alleles above 9, polyploid calls, malformed lines) raises `Irregular`.
+the calls of many such lines are compared eight bytes (two calls) at a time against '0|0' and '0/0' and
+only the others are decoded; any other line is read call by call from its tab positions (haploid calls,
+more FORMAT fields). Anything beyond that (alleles above 9, polyploid calls, malformed lines) raises
+`Irregular`, and the file is read through htslib instead.
 """
 
 from collections.abc import Iterator
