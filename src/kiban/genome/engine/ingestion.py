@@ -131,8 +131,8 @@ def _ingest(
     progress: Progress | None,
 ) -> Manifest:
     samples = list(reader.samples)
-    check_contigs(source, reader.raw_header, assembly)
-    check_samples(source, samples, sheet)
+    check_contigs(source.path, reader.raw_header, assembly, lambda text: _header_line(source, text))
+    check_samples(source.path, source.header_lines, samples, sheet)
     staged = storage.staging_dir(root, dataset_id)
     staged.mkdir(parents=True)
     try:
@@ -215,8 +215,9 @@ def _open(source: Source) -> cyvcf2.VCF:
         raise GenomeInputError(source.path, None, "htslib cannot read this as a VCF or BCF file") from None
 
 
-def check_contigs(source: Source, header: str, assembly: str) -> None:
-    """Contig lengths in the header must be those of the chosen assembly (a cheap wrong-reference test)."""
+def check_contigs(path: Path | str, header: str, assembly: str, line_of: Callable[[str], int | None]) -> None:
+    """Contig lengths in the header must be those of the chosen assembly (a cheap wrong-reference test);
+    `line_of` finds the line of a header line in the file, for the error."""
     for match in _CONTIG.finditer(header):
         fields = dict(
             part.split("=", 1) for part in re.split(r",(?=[A-Za-z_]+=)", match.group(1)) if "=" in part
@@ -226,7 +227,7 @@ def check_contigs(source: Source, header: str, assembly: str) -> None:
         expected = CONTIG_LENGTHS[assembly].get(chrom)
         if expected is None or not length.isdigit() or int(length) == expected:
             continue
-        line = _header_line(source, match.group(0))
+        line = line_of(match.group(0))
         other = assembly_of_length(chrom, int(length))
         if other is not None:
             problem = (
@@ -238,10 +239,11 @@ def check_contigs(source: Source, header: str, assembly: str) -> None:
                 f"contig {fields['ID']} has length {length}, but {assembly} chromosome {chrom} has "
                 f"length {expected}: the VCF was aligned to another reference"
             )
-        raise GenomeInputError(source.path, line, problem)
+        raise GenomeInputError(path, line, problem)
 
 
 def _header_line(source: Source, text: str) -> int | None:
+    """htslib rewrites the header it returns, so the file is read again for the line's number."""
     if source.is_bcf:
         return None
     with _open_bytes(source.path, bgzf.is_gzip(source.path)) as handle:
@@ -253,11 +255,11 @@ def _header_line(source: Source, text: str) -> int | None:
     return None
 
 
-def check_samples(source: Source, samples: list[str], sheet: SampleSheet) -> None:
-    chrom_line = source.header_lines
+def check_samples(path: Path | str, chrom_line: int | None, samples: list[str], sheet: SampleSheet) -> None:
+    """Every VCF sample is in the sheet and every sheet sample in the VCF (`chrom_line`: the #CHROM line)."""
     if not samples:
         raise GenomeInputError(
-            source.path,
+            path,
             chrom_line,
             "the VCF has no sample columns; a sites-only VCF has no genotypes to count",
         )
@@ -265,7 +267,7 @@ def check_samples(source: Source, samples: list[str], sheet: SampleSheet) -> Non
     missing = [s for s in samples if s not in listed]
     if missing:
         raise GenomeInputError(
-            source.path,
+            path,
             chrom_line,
             f"{len(missing)} sample(s) in the VCF are missing from the sample sheet {sheet.path}: "
             + _names(missing),
@@ -276,8 +278,7 @@ def check_samples(source: Source, samples: list[str], sheet: SampleSheet) -> Non
         raise GenomeInputError(
             sheet.path,
             sheet.line_of[absent[0]],
-            f"{len(absent)} sample(s) in the sample sheet are not in the VCF {source.path}: "
-            + _names(absent),
+            f"{len(absent)} sample(s) in the sample sheet are not in the VCF {path}: " + _names(absent),
         )
 
 
@@ -507,12 +508,13 @@ class _Counter:
             chroms.append(chrom)
         calls = batch.calls()
         n_alt = np.array([len(alts) for alts in batch.alts], dtype=np.int64)
-        invalid = np.flatnonzero(highest_allele(calls) > n_alt)  # htslib accepts '0/5' with one alt
+        highest = highest_allele(calls)
+        invalid = np.flatnonzero(highest > n_alt)  # htslib accepts '0/5' with one alt
         if invalid.size:
             i = invalid[0]
             raise self._problem(
                 batch.number[i],
-                f"a genotype refers to allele {highest_allele(calls)[i]}, but the record at "
+                f"a genotype refers to allele {highest[i]}, but the record at "
                 f"{chroms[i]}:{batch.pos[i]} has {n_alt[i]} alternate allele(s)",
             )
         ploidy = np.full(len(batch), Ploidy.DIPLOID)

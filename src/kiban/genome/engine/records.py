@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .counting import MISSING, SparseCalls
+from .counting import SparseCalls
 
 # About this many genotype calls per batch: sparse calls keep a batch small whatever the sample count.
 CALLS_PER_BATCH = 4_000_000
@@ -38,10 +38,7 @@ class RecordBatch:
 
     def add_calls(self, sample: np.ndarray, first: np.ndarray, second: np.ndarray) -> None:
         """The non-0/0 calls of the record just appended (samples ascending)."""
-        self._record.append(np.full(sample.size, len(self.pos) - 1, dtype=np.int64))
-        self._sample.append(sample)
-        self._first.append(first)
-        self._second.append(second)
+        self.add_block(np.full(sample.size, len(self.pos) - 1, dtype=np.int64), sample, first, second)
 
     def add_block(
         self, records: np.ndarray, sample: np.ndarray, first: np.ndarray, second: np.ndarray
@@ -70,9 +67,3 @@ class RecordBatch:
 
 def filters_of(names: list[str]) -> list[str]:
     return [name for name in names if name != "PASS"] or ["PASS"]
-
-
-# Byte values of allele characters in VCF text: digits 0-9 and '.' (missing); anything else is irregular.
-TEXT_ALLELE = np.full(256, 127, dtype=np.int8)
-TEXT_ALLELE[ord("0") : ord("9") + 1] = np.arange(10)
-TEXT_ALLELE[ord(".")] = MISSING

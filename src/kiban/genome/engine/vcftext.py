@@ -13,12 +13,16 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import records
-from .counting import END
-from .records import TEXT_ALLELE, Irregular, RecordBatch, filters_of
+from .counting import END, MISSING
+from .records import Irregular, RecordBatch, filters_of
 
 _TAB, _NEWLINE = 9, 10
 _HOM_REF = [np.frombuffer(b"0|0\t", dtype="<u4")[0], np.frombuffer(b"0/0\t", dtype="<u4")[0]]
 _HOM_REF_PAIRS = [np.frombuffer(b"0|0\t0|0\t", dtype="<u8")[0], np.frombuffer(b"0/0\t0/0\t", dtype="<u8")[0]]
+# Byte values of allele characters: digits 0-9 and '.' (missing); 127 marks anything else.
+_ALLELE = np.full(256, 127, dtype=np.int8)
+_ALLELE[ord("0") : ord("9") + 1] = np.arange(10)
+_ALLELE[ord(".")] = MISSING
 _SEPARATOR = np.zeros(256, dtype=bool)
 _SEPARATOR[[ord("/"), ord("|")]] = True
 _FIELD_END = np.zeros(256, dtype=bool)
@@ -184,8 +188,8 @@ def _regular_calls(
     pair, slot = np.nonzero((words != _HOM_REF[0]) & (words != _HOM_REF[1]))
     word = words[pair, slot]
     rows, sample = np.divmod(dirty[pair] * 2 + slot, width)
-    first = TEXT_ALLELE[word & 0xFF]
-    second = TEXT_ALLELE[(word >> 16) & 0xFF]
+    first = _ALLELE[word & 0xFF]
+    second = _ALLELE[(word >> 16) & 0xFF]
     good = (first != 127) & (second != 127) & _SEPARATOR[(word >> 8) & 0xFF] & ((word >> 24) == _TAB)
     if not good.all():
         # A line of the right length that is not one-digit diploid after all: read it call by call.
@@ -213,8 +217,8 @@ def _line_calls(text: bytes, index: int, start: int, end: int, samples: int, bat
     c0, c1, c2, c3 = (section[starts + k] for k in range(4))
     haploid = _FIELD_END[c1]
     diploid = _SEPARATOR[c1] & _FIELD_END[c3]
-    first = TEXT_ALLELE[c0]
-    second = np.where(haploid, np.int8(END), TEXT_ALLELE[c2])
+    first = _ALLELE[c0]
+    second = np.where(haploid, np.int8(END), _ALLELE[c2])
     if not ((haploid | diploid).all() and (first != 127).all() and (second != 127).all()):
         raise Irregular("a genotype that is not a one-digit haploid or diploid call")
     listed = np.flatnonzero((first != 0) | (second != 0))
