@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,7 +24,6 @@ from .ingestion import SCHEMAS
 from .model import Manifest
 
 _ENTRIES = {"manifest.json", "samples.parquet", *storage.TABLES}
-_PART = "part-0.parquet"
 
 
 def register_version(
@@ -130,22 +129,21 @@ def _check_table(folder: Path, table: str) -> dict[str, int]:
         raise GenomeInputError(base, None, "is not a folder")
     rows: dict[str, int] = {}
     for partition in sorted(base.iterdir()):
-        name = partition.name
-        chrom = unquote(name.removeprefix("chrom="))
-        if not name.startswith("chrom=") or not chrom or name != f"chrom={quote(chrom, safe='')}":
+        chrom = storage.partition_chrom(partition.name)
+        if not chrom or partition.name != storage.partition_name(chrom):
+            named = storage.partition_name(unquote(partition.name) if chrom is None else chrom)
             raise GenomeInputError(
-                partition,
-                None,
-                f"is not a partition named as the platform names them (chrom={quote(chrom, safe='')})",
+                partition, None, f"is not a partition named as the platform names them ({named})"
             )
         entries = sorted(p.name for p in partition.iterdir()) if partition.is_dir() else []
-        if entries != [_PART]:
+        if entries != [storage.PARTITION_FILE]:
             raise GenomeInputError(
                 partition,
                 None,
-                f"should hold exactly one file, {_PART}; found: {', '.join(entries) or 'none'}",
+                f"should hold exactly one file, {storage.PARTITION_FILE}; "
+                f"found: {', '.join(entries) or 'none'}",
             )
-        rows[chrom] = _check_schema(partition / _PART, table)
+        rows[chrom] = _check_schema(partition / storage.PARTITION_FILE, table)
     return rows
 
 

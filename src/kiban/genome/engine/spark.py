@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote
 
 import numpy as np
 import pyarrow as pa
@@ -342,9 +341,7 @@ class _Ingest:
         base = self._table_path("variants")
         if not self.fs.exists(base):
             return []
-        return [
-            unquote(name.removeprefix("chrom=")) for name in self.fs.names(base) if name.startswith("chrom=")
-        ]
+        return [chrom for name in self.fs.names(base) if (chrom := storage.partition_chrom(name)) is not None]
 
     def _settle(self, base: str, table: str, chroms: list[str]) -> None:
         """Rename Spark's one part file per contig to storage's `chrom=<quoted>/part-0.parquet`, remove
@@ -352,28 +349,30 @@ class _Ingest:
         exists = self.fs.exists(base)
         for name in self.fs.names(base) if exists else []:
             path = f"{base}/{name}"
-            if not name.startswith("chrom="):
+            chrom = storage.partition_chrom(name)
+            if chrom is None:
                 self.fs.delete(path)  # _SUCCESS and checksum files
                 continue
-            chrom = unquote(name.removeprefix("chrom="))
             parts = [
                 part for part in self.fs.names(path) if part.startswith("part-") and part.endswith(".parquet")
             ]
             if len(parts) != 1:
                 raise RuntimeError(f"{path} holds {len(parts)} Parquet files; one per contig was expected")
-            target = f"{base}/chrom={quote(chrom, safe='')}"
+            target = f"{base}/{storage.partition_name(chrom)}"
             if target != path:
                 self.fs.mkdirs(target)
-            self.fs.rename(f"{path}/{parts[0]}", f"{target}/part-0.parquet")
+            self.fs.rename(f"{path}/{parts[0]}", f"{target}/{storage.PARTITION_FILE}")
             if target != path:
                 self.fs.delete(path)
             for leftover in self.fs.names(target):
-                if leftover != "part-0.parquet":
+                if leftover != storage.PARTITION_FILE:
                     self.fs.delete(f"{target}/{leftover}")
-        present = {unquote(name.removeprefix("chrom=")) for name in self.fs.names(base)} if exists else set()
+        present = {storage.partition_chrom(name) for name in self.fs.names(base)} if exists else set()
         for chrom in chroms:
             if chrom not in present:
-                self.fs.write(f"{base}/chrom={quote(chrom, safe='')}/part-0.parquet", _empty(table))
+                self.fs.write(
+                    f"{base}/{storage.partition_name(chrom)}/{storage.PARTITION_FILE}", _empty(table)
+                )
         if not chroms and exists:
             self.fs.delete(base)  # a VCF without variants gives a version without tables
 

@@ -55,13 +55,26 @@ def genes_file(root: Path, assembly: str) -> Path:
     return Path(root) / "genes" / f"{assembly}.parquet"
 
 
+PARTITION_FILE = "part-0.parquet"  # the one file of each table's contig partition
+
+
+def partition_name(chrom: str) -> str:
+    """'chrom=<contig>', the contig quoted: names such as 'HLA-A*01:01' hold characters that mean
+    something to globs and shells."""
+    return f"chrom={quote(chrom, safe='')}"
+
+
+def partition_chrom(name: str) -> str | None:
+    """The contig of a partition folder's name; None for a name that is not a partition's."""
+    return unquote(name.removeprefix("chrom=")) if name.startswith("chrom=") else None
+
+
 def partition_dir(version_path: Path, table: str, chrom: str) -> Path:
-    # Contig names such as 'HLA-A*01:01' hold characters that mean something to globs and shells.
-    return version_path / table / f"chrom={quote(chrom, safe='')}"
+    return version_path / table / partition_name(chrom)
 
 
 def partition_file(version_path: Path, table: str, chrom: str) -> Path:
-    return partition_dir(version_path, table, chrom) / "part-0.parquet"
+    return partition_dir(version_path, table, chrom) / PARTITION_FILE
 
 
 def samples_file(version_path: Path) -> Path:
@@ -77,7 +90,7 @@ def chromosomes(version_path: Path) -> list[str]:
     base = version_path / "variants"
     if not base.is_dir():
         return []  # a VCF without records gives an empty version
-    names = [unquote(p.name.removeprefix("chrom=")) for p in base.iterdir() if p.name.startswith("chrom=")]
+    names = [chrom for p in base.iterdir() if (chrom := partition_chrom(p.name)) is not None]
     return sorted(names, key=chrom_sort_key)
 
 
