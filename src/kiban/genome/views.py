@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kiban.core.exports import download_response, export_response
 
 from . import engine, selectors
-from .charts import frequency_rows, spectrum_chart
+from .charts import frequency_rows, spectrum
 from .datasets import all_datasets, dataset_or_404
 from .exports import variant_columns, variant_rows, variants_parquet
 from .forms import RegionForm, VariantFilterForm
@@ -85,7 +85,7 @@ def dataset_detail(request, dataset_id: str):
         {
             "manifest": dataset.manifest,
             "strata": _strata(dataset.manifest),
-            "chart": spectrum_chart(dataset),
+            "spectrum": spectrum(dataset),
         },
     )
 

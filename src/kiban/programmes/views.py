@@ -18,7 +18,7 @@ from kiban.core.selectors import attachments_for
 from kiban.core.services import attachment_create
 
 from . import selectors, services
-from .charts import budget_chart
+from .charts import budget_chart, budget_history_chart
 from .exports import programme_sheets
 from .forms import BudgetChangeForm
 from .models import Programme, ProgrammeBudget
@@ -70,7 +70,7 @@ def programme_list(request):
             "recorded_years": [FiscalYear(y) for y in selectors.recorded_fiscal_years()],
             "table": table,
             "totals": selectors.reconciliations(fiscal_year=fiscal_year),
-            "chart": budget_chart(rows),
+            "chart": budget_chart(rows, fiscal_year),
         },
     )
 
@@ -109,6 +109,7 @@ def programme_detail(request, pk: int):
             "programme": programme,
             "budgets": [(FiscalYear(b.fiscal_year), b) for b in programme.budgets.all()],
             "groups": selectors.sub_allocation_groups(programme=programme),
+            "history_chart": budget_history_chart(programme),
             "attachments": attachments_for(programme),
             "attachment_form": AttachmentForm(),
             "can_change": request.user.has_perm("programmes.change_programmebudget"),

@@ -14,7 +14,7 @@ from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
 
 from . import selectors, services
-from .charts import pipeline_chart, stage_up_chart
+from .charts import pipeline_chart, stage_modality_chart, stage_up_chart
 from .exports import dashboard_sheets, seed_sheet
 from .filtersets import SeedFilter
 from .forms import (
@@ -385,6 +385,7 @@ def dashboard(request, hub_id: int | None = None):
         {
             "board": board,
             "pipeline_chart": pipeline_chart(board, reverse("seeds:list")),
+            "stage_modality_chart": stage_modality_chart(board, reverse("seeds:list")),
             "stage_up_chart": stage_up_chart(board),
             "hub_links": [
                 h for h in selectors.hubs() if request.user.has_perm("seeds.view_hub_dashboard", h)
