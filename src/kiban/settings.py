@@ -201,7 +201,7 @@ X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # semantic.html, paged by core/_pager.html
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Pages of certification: certified institutions, applications mirroring the source's table, calls."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
+from kiban.core.pages import PageError, page_errors
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
 
@@ -41,13 +43,22 @@ from .forms import (
 )
 from .models import Call, Certificate, CertificationApplication, StaffMember, TrainingRecord
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def _day(request) -> datetime.date:
-    """The day asked for in ?on=YYYY-MM-DD, or today."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
+    """The day asked for in ?on=YYYY-MM-DD, today when absent, or a PageError (400) for anything else."""
+    raw = request.GET.get("on", "").strip()
+    if not raw:
         return timezone.localdate()
+    if _ISO_DAY.fullmatch(raw):  # fromisoformat alone also reads 20240401 and 2024-W14-1
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass  # 2024-02-30
+    raise PageError(
+        400, _("“%(value)s” is not a day: write it as YYYY-MM-DD, for example 2024-04-01.") % {"value": raw}
+    )
 
 
 def _error_text(error: ValidationError) -> str:
@@ -72,6 +83,7 @@ def _form_page(request, form, *, heading: str, back: tuple[str, str], status: in
 
 # --- certified institutions (every signed-in user)
 @login_required
+@page_errors
 def certified_list(request):
     """Any signed-in user: the institutions certified on a day (today unless ?on=) and every certificate."""
     if not request.user.has_perm("certification.view_certificate"):
