@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import User
@@ -42,8 +43,7 @@ def programme_budget_update(
         previous = budget.amount_yen
         budget.amount_yen = amount_yen
         budget.version += 1
-        budget._change_reason = reason
-        budget.save()
+        audited_save(budget, actor=actor, reason=reason)
         recipients = User.objects.filter(
             memberships__role__in=[Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER], is_active=True
         ).exclude(pk=actor.pk)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_save
 from kiban.core.choices import Role
 from kiban.core.models import User
 from kiban.core.services import notification_send
@@ -46,10 +47,9 @@ def sequencing_figure_record(
         released=released,
         source=reason,
     )
-    figure._change_reason = reason
     try:
         with transaction.atomic():
-            figure.save()
+            audited_save(figure, actor=actor, reason=reason)
     except IntegrityError as error:
         raise ValidationError(
             _("A figure for this funder on %(date)s is already recorded."),
