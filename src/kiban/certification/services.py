@@ -14,6 +14,7 @@ from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_staff_for
 from kiban.core.services import attachment_create, notification_send
 from kiban.programmes.models import Programme
 
@@ -46,21 +47,11 @@ def _today() -> datetime.date:
 
 
 def _officials() -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__role__in=[Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER], is_active=True
-        ).distinct()
-    )
+    return list(active_users_with_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER))
 
 
 def _applicant_staff(application: CertificationApplication) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation=application.organisation_id,
-            memberships__role=Role.HUB_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+    return list(hub_staff_for(organisation_id=application.organisation_id))
 
 
 def _require_draft(application: CertificationApplication) -> None:

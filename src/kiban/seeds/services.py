@@ -8,7 +8,7 @@ why. The stage changes only in `seed_decision_apply`, through the seed's state m
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 from kiban.reviews.choices import RoundState
@@ -71,19 +72,11 @@ def _check_date(day: datetime.date, what: str) -> None:
 
 def hub_staff_of(hub_id: int) -> list[User]:
     """The active hub staff of a hub and of its sharing institutions."""
-    return list(
-        User.objects.filter(
-            models.Q(memberships__organisation_id=hub_id)
-            | models.Q(memberships__organisation__lead_organisation_id=hub_id),
-            memberships__role=Role.HUB_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+    return list(hub_staff_for(organisation_id=hub_id))
 
 
 def _origin(hub: Organisation, institution: Organisation) -> str:
-    inside = institution.pk == hub.pk or institution.lead_organisation_id == hub.pk
-    return Origin.INSIDE if inside else Origin.OUTSIDE
+    return Origin.INSIDE if institution.pk in hub_group_ids([hub.pk]) else Origin.OUTSIDE
 
 
 def _refuse_if_terminated(seed: Seed, what: str) -> None:
@@ -558,9 +551,7 @@ def nda_record(
     )
     with transaction.atomic():
         audited_save(nda, actor=actor, reason=_("NDA recorded with %(company)s") % {"company": company.name})
-        members = User.objects.filter(
-            memberships__organisation=company, memberships__role=Role.COMPANY, is_active=True
-        ).distinct()
+        members = active_users_with_role(Role.COMPANY, organisation_ids=[company.pk])
         notification_send(
             recipients=list(members),
             subject=_("NDA recorded: %(title)s") % {"title": seed.title},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kiban.core.audit import audited_save
 from kiban.core.choices import Role
 from kiban.core.models import User
+from kiban.core.selectors import active_users_with_role
 from kiban.core.services import notification_send
 
 from .choices import FigureKind
@@ -56,9 +57,7 @@ def sequencing_figure_record(
             "duplicate_figure",
             params={"date": as_of.isoformat()},
         ) from error
-    followers = User.objects.filter(
-        memberships__role__in=[Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL], is_active=True
-    ).distinct()
+    followers = active_users_with_role(Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL)
     notification_send(
         recipients=list(followers),
         subject=_("Sequencing progress: %(funder)s, %(date)s")
