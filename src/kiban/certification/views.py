@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
-from kiban.core.pages import PageError, page_errors
+from kiban.core.pages import PageError, page_errors, paginate
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
 
@@ -89,14 +89,13 @@ def certified_list(request):
     if not request.user.has_perm("certification.view_certificate"):
         raise PermissionDenied(_("You may not see certificates."))
     day = _day(request)
-    certificates = list(selectors.certificate_list())
     return render(
         request,
         "certification/certified_list.html",
         {
             "day": day,
-            "valid": [c for c in certificates if c.is_valid_on(day)],
-            "certificates": certificates,
+            "valid": list(selectors.certified_institutions(on=day)),
+            "certificates": paginate(request, selectors.certificate_list()),
             "can_list_applications": request.user.has_perm("certification.list_applications"),
         },
     )
@@ -158,6 +157,7 @@ def certificate_validity(request, pk: int):
 
 # --- applications
 @login_required
+@page_errors
 def application_list(request):
     """Hub staff (their institution's), the ministry and the agency (all): applications by round."""
     if not request.user.has_perm("certification.list_applications"):
@@ -168,7 +168,7 @@ def application_list(request):
         request,
         "certification/application_list.html",
         {
-            "applications": selectors.application_list(user=request.user),
+            "applications": paginate(request, selectors.application_list(user=request.user)),
             "can_start": request.user.has_perm("certification.add_certificationapplication"),
         },
     )
@@ -494,6 +494,7 @@ def application_submit(request, pk: int):
 
 # --- calls
 @login_required
+@page_errors
 def call_list(request):
     """Any signed-in user: funding calls, and whether they are open to certified institutions only."""
     if not request.user.has_perm("certification.view_call"):
@@ -502,7 +503,7 @@ def call_list(request):
         request,
         "certification/call_list.html",
         {
-            "calls": selectors.call_list(),
+            "calls": paginate(request, selectors.call_list()),
             "today": timezone.localdate(),
             "can_add": request.user.has_perm("certification.add_call"),
         },

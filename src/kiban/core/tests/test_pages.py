@@ -134,3 +134,31 @@ def test_the_audit_trail_answers_a_bad_page_with_a_readable_page(db):
     response = client_for(Role.AUDITOR).get("/audit/", {"page": "²"})
     assert response.status_code == 400
     assert _error(response) == "Page: Enter a whole number."
+
+
+HTML_LISTS = [
+    ("/organisations/", Role.MINISTRY_OFFICIAL),
+    ("/inbox/", Role.MINISTRY_OFFICIAL),
+    ("/audit/", Role.AUDITOR),
+    ("/seeds/", Role.MINISTRY_OFFICIAL),
+    ("/certification/", Role.MINISTRY_OFFICIAL),
+    ("/certification/applications/", Role.MINISTRY_OFFICIAL),
+    ("/certification/calls/", Role.MINISTRY_OFFICIAL),
+    ("/reviews/", Role.MINISTRY_OFFICIAL),
+]
+
+
+@pytest.mark.parametrize(("url", "role"), HTML_LISTS)
+def test_every_html_list_reads_its_page_through_the_one_component(db, url, role):
+    # given a user who may open the list
+    client = client_for(role)
+
+    # when it is asked for an unreadable page, and for a page past its end
+    unreadable = client.get(url, {"page": "二"})
+    past_the_end = client.get(url, {"page": "99999"})
+
+    # then each answer is a readable 400 or 404 page naming the problem
+    assert client.get(url).status_code == 200
+    assert (unreadable.status_code, _error(unreadable)) == (400, "Page: Enter a whole number.")
+    assert past_the_end.status_code == 404
+    assert _error(past_the_end).startswith("Page 99999 is past the last page, ")
