@@ -147,6 +147,38 @@ def _legend(names: Sequence[str], *, left: int) -> tuple[Group, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    value_text: str
+    url: str
+    segments: Sequence[tuple[int | float, str, str]]  # value, tooltip, css class
+
+
+def _bar_rows(rows: Sequence[_Row], *, top: int, label_width: int, label_chars: int) -> tuple[Group, ...]:
+    """Each row's label, its segments end to end on one scale (the largest row total), and its value.
+
+    Segment edges are rounded from the running total, so a row's segments always add up to its length.
+    """
+    largest = max((sum(value for value, _tooltip, _css in row.segments) for row in rows), default=0) or 1
+    groups = []
+    for index, row in enumerate(rows):
+        y = top + index * ROW_HEIGHT
+        rects, running, start = [], 0, label_width
+        for value, tooltip, css in row.segments:
+            running += value
+            end = label_width + scaled(running, largest, BAR_AREA)
+            if value or len(row.segments) == 1:
+                rects.append(Rect(start, y + 5, end - start, 18, tooltip, css))
+                start = end
+        texts = (
+            Text(label_width - 8, y + 18, _truncated(row.label, label_chars), "end"),
+            Text(start + 6, y + 18, row.value_text),
+        )
+        groups.append(Group(rects=tuple(rects), texts=texts, url=row.url))
+    return tuple(groups)
+
+
 def bar_chart(
     *,
     chart_id: str,
@@ -158,28 +190,17 @@ def bar_chart(
     label_chars: int = 24,
 ) -> Chart:
     """Horizontal bars, one row each: the label on the left, the bar on one scale, the value after it."""
-    largest = max((bar.value for bar in bars), default=0) or 1
-    groups = []
-    for index, bar in enumerate(bars):
-        top = index * ROW_HEIGHT
-        width = scaled(bar.value, largest, BAR_AREA)
-        groups.append(
-            Group(
-                rects=(Rect(label_width, top + 5, width, 18, f"{bar.label}: {bar.value_text}"),),
-                texts=(
-                    Text(label_width - 8, top + 18, _truncated(bar.label, label_chars), "end"),
-                    Text(label_width + width + 6, top + 18, bar.value_text),
-                ),
-                url=bar.url,
-            )
-        )
+    rows = [
+        _Row(bar.label, bar.value_text, bar.url, [(bar.value, f"{bar.label}: {bar.value_text}", "bar")])
+        for bar in bars
+    ]
     return Chart(
         chart_id=chart_id,
         title=title,
         description=description,
         width=label_width + BAR_AREA + value_width,
         height=max(1, len(bars)) * ROW_HEIGHT,
-        groups=tuple(groups),
+        groups=_bar_rows(rows, top=0, label_width=label_width, label_chars=label_chars),
     )
 
 
@@ -194,43 +215,31 @@ def stacked_bar_chart(
     value_width: int = 80,
     label_chars: int = 24,
 ) -> Chart:
-    """Horizontal bars split into one segment per series, on one scale (the largest total), with a legend.
-
-    Segment edges are rounded from the running total, so the segments of a bar always add up to its length.
-    """
-    largest = max((sum(bar.values) for bar in bars), default=0) or 1
-    groups = []
-    for index, bar in enumerate(bars):
-        top = LEGEND_HEIGHT + index * ROW_HEIGHT
-        segments, running, start = [], 0, label_width
-        for number, (name, value) in enumerate(zip(series, bar.values, strict=True)):
-            running += value
-            end = label_width + scaled(running, largest, BAR_AREA)
-            if value:
-                tooltip = _("%(label)s, %(series)s: %(value)s") % {
-                    "label": bar.label,
-                    "series": name,
-                    "value": f"{value:,}",
-                }
-                segments.append(Rect(start, top + 5, end - start, 18, tooltip, f"bar {_series_css(number)}"))
-                start = end
-        groups.append(
-            Group(
-                rects=tuple(segments),
-                texts=(
-                    Text(label_width - 8, top + 18, _truncated(bar.label, label_chars), "end"),
-                    Text(start + 6, top + 18, bar.value_text),
-                ),
-                url=bar.url,
-            )
+    """Horizontal bars split into one segment per series (none for a zero), with a legend above them."""
+    rows = [
+        _Row(
+            bar.label,
+            bar.value_text,
+            bar.url,
+            [
+                (
+                    value,
+                    _("%(label)s, %(series)s: %(value)s")
+                    % {"label": bar.label, "series": name, "value": f"{value:,}"},
+                    f"bar {_series_css(number)}",
+                )
+                for number, (name, value) in enumerate(zip(series, bar.values, strict=True))
+            ],
         )
+        for bar in bars
+    ]
     return Chart(
         chart_id=chart_id,
         title=title,
         description=description,
         width=label_width + BAR_AREA + value_width,
         height=LEGEND_HEIGHT + max(1, len(bars)) * ROW_HEIGHT,
-        groups=tuple(groups),
+        groups=_bar_rows(rows, top=LEGEND_HEIGHT, label_width=label_width, label_chars=label_chars),
         legend=_legend(series, left=8),
     )
 
