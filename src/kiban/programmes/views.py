@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from kiban.core.exports import export_sheets_response
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
 from kiban.core.money import MILLION
-from kiban.core.pages import PageError, page_errors
+from kiban.core.pages import PageError, page_errors, paginate_table
 from kiban.core.selectors import attachments_for
 from kiban.core.services import attachment_create
 
@@ -61,7 +60,7 @@ def programme_list(request):
     table = ProgrammeYearTable(
         rows, fiscal_year_label=fiscal_year.label, previous_label=fiscal_year.previous.label
     )
-    RequestConfig(request, paginate=False).configure(table)
+    page = paginate_table(request, table)
     return render(
         request,
         "programmes/programme_list.html",
@@ -69,6 +68,7 @@ def programme_list(request):
             "fiscal_year": fiscal_year,
             "recorded_years": [FiscalYear(y) for y in selectors.recorded_fiscal_years()],
             "table": table,
+            "page": page,
             "totals": selectors.reconciliations(fiscal_year=fiscal_year),
             "chart": budget_chart(rows, fiscal_year),
         },

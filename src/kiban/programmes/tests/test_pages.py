@@ -241,3 +241,9 @@ def test_detail_draws_the_initial_budget_over_the_years_as_a_line(researcher_cli
     svg = re.search(r'<svg id="budget-history-chart".*?</svg>', page, flags=re.S).group(0)
     dots = re.findall(r"<circle[^>]*><title>(.*?)</title>", svg)
     assert dots == ["当初予算, 2020年度: 4,982百万円", "当初予算, 2021年度: 5,223百万円"]
+
+
+def test_an_unreadable_page_of_the_list_is_a_400_page(researcher_client):
+    response = researcher_client.get("/programmes/", {"page": "x"})
+    assert response.status_code == 400
+    assert page_text(response).count("Page: Enter a whole number.") == 1
