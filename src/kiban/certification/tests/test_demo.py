@@ -9,9 +9,8 @@ from kiban.certification.demo import load_certification
 from kiban.certification.models import CallEntry, Certificate, CertificationApplication
 from kiban.certification.selectors import is_certified
 from kiban.core.models import Organisation, User
+from kiban.core.testing import signed_in
 from kiban.reviews.models import Assignment
-
-from .conftest import signed_in
 
 
 @pytest.fixture

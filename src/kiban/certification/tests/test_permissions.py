@@ -16,11 +16,10 @@ from kiban.core.testing import (
     assert_constant_queries,
     assert_permission_matrix,
     client_for,
+    signed_in,
 )
 from kiban.programmes.models import Programme
 from kiban.reviews import services as reviews
-
-from .conftest import signed_in
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 APPLICANT_AND_OFFICIALS = (Role.HUB_STAFF, *OFFICIALS)

@@ -10,7 +10,7 @@ from kiban.core.choices import Role
 from kiban.core.demo import USERS
 from kiban.core.models import User
 from kiban.core.registry import load_demo, navigation_entries, register_navigation
-from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for
+from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for, signed_in
 
 # Every loader but the genome panel's, whose ingestion takes a minute; its pages open on an empty panel.
 DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification")
@@ -54,9 +54,7 @@ def test_every_role_opens_every_navigation_link_and_is_refused_every_page_it_is_
     # and the demo users themselves, who belong to organisations with seeds, applications and budgets
     clients = {role: client_for(role) for role in ALL_ROLES}
     for username, _name, _email, _organisation, role, _title in USERS:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        clients[f"demo {username} ({role})"] = client
+        clients[f"demo {username} ({role})"] = signed_in(User.objects.get(username=username))
 
     # when each follows every link of their navigation and asks for every other registered page
     failures = [failure for who, client in clients.items() for failure in _walk(client, who)]
@@ -65,10 +63,9 @@ def test_every_role_opens_every_navigation_link_and_is_refused_every_page_it_is_
     assert not failures, "\n".join(failures)
 
 
-def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(demo):
-    # given the demo auditor, who may not see seeds (the page answers 403)
-    auditor = Client()
-    auditor.force_login(User.objects.get(username="auditor"))
+def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
+    # given an auditor, who may not see seeds (the page answers 403)
+    auditor = client_for(Role.AUDITOR)
 
     # when they open the home page
     labels = [label for _url, label in nav_links(auditor.get("/"))]
@@ -112,7 +109,7 @@ def test_a_navigation_entry_needs_exactly_one_way_to_decide_who_sees_it():
         register_navigation("home", "Home", permission="core.view_organisation", predicate=bool)
 
 
-def test_hub_staff_are_shown_seeds_and_certification(demo):
+def test_hub_staff_are_shown_seeds_and_certification(db):
     hub_staff = client_for(Role.HUB_STAFF)
     labels = [label for _url, label in nav_links(hub_staff.get("/"))]
     assert "Seeds" in labels and "Certification" in labels and "Audit trail" not in labels
