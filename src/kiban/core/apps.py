@@ -10,8 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        import rules
-
         from .registry import register_demo_loader, register_navigation
         from .rules import is_signed_in
 
@@ -20,6 +18,5 @@ class CoreConfig(AppConfig):
             "core:organisation-list", _("Organisations"), permission="core.view_organisation", order=80
         )
         register_navigation("core:audit-list", _("Audit trail"), permission="core.view_audit", order=100)
-        # The API's documentation is open to everyone: it describes the public Beacon too.
-        register_navigation("api:openapi-view", _("API"), predicate=rules.always_allow, order=110)
+        register_navigation("api:openapi-view", _("API"), predicate=is_signed_in, order=110)
         register_demo_loader("core", "Organisations and demo users", "kiban.core.demo.load_core")

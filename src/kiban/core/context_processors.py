@@ -5,11 +5,10 @@ from .selectors import unread_count
 
 
 def navigation(request) -> dict:
+    """Visitors who have not signed in get no navigation: no page is public (budgets, seeds and the genome
+    panel ask them to sign in first); the public Beacon and the API's documentation are for programs and are
+    reached by their addresses."""
     user = getattr(request, "user", None)
-    if user is None:
+    if user is None or not user.is_authenticated:
         return {"nav_items": [], "unread_notifications": 0}
-    signed_in = user.is_authenticated
-    return {
-        "nav_items": navigation_for(user),
-        "unread_notifications": unread_count(user=user) if signed_in else 0,
-    }
+    return {"nav_items": navigation_for(user), "unread_notifications": unread_count(user=user)}
