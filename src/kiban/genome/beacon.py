@@ -27,6 +27,7 @@ from ninja import Query, Router, Schema, Status
 
 from . import engine
 from .datasets import all_datasets, dataset_or_404
+from .engine.assembly import CHROMOSOMES, MAX_POSITION, primary_chromosome
 
 router = Router(tags=["GA4GH Beacon v2 (S6)"], auth=None)
 
@@ -37,15 +38,12 @@ GRANULARITIES = ("boolean", "count", "record")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 500
 SCAN_CHUNK = 1000
-# Longer than any human chromosome; keeps positions and offsets inside the engine's 64-bit integers.
-MAX_POSITION = 1_000_000_000
 MAX_SKIP = 1_000_000
 SCHEMA_BASE = "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main"
 VARIANT_SCHEMA = {"entityType": "genomicVariation", "schema": "ga4gh-beacon-variant-v2.0.0"}
 DATASET_SCHEMA = {"entityType": "dataset", "schema": "ga4gh-beacon-dataset-v2.0.0"}
 INCLUDE_RESULTSETS = ("HIT", "ALL", "MISS", "NONE")
 
-CHROMOSOMES = (*(str(n) for n in range(1, 23)), "X", "Y", "MT")
 # RefSeq accessions of the primary assembly's chromosomes, for `referenceName` and the returned locations.
 _REFSEQ_VERSIONS = {
     "GRCh37": (10, 11, 11, 11, 9, 11, 13, 10, 11, 10, 9, 11, 10, 8, 9, 9, 10, 9, 9, 10, 8, 10, 10, 9),
@@ -617,11 +615,10 @@ def _chromosome(value: Any) -> str:
     accession = _REFSEQ_ACCESSION.match(text)
     if accession:
         number = int(accession.group(1))
-        chrom = {23: "X", 24: "Y", 12920: "MT"}.get(number, str(number))
+        chrom = primary_chromosome("MT" if number == 12920 else str(number), numbered_sex=True)
     else:
-        chrom = re.sub(r"^chr", "", text, flags=re.IGNORECASE).upper()
-        chrom = {"M": "MT", "23": "X", "24": "Y"}.get(chrom, chrom)
-    if chrom not in CHROMOSOMES:
+        chrom = primary_chromosome(text, numbered_sex=True)
+    if chrom is None:
         raise BeaconRequestError(
             400,
             f"Unknown referenceName {json.dumps(text)}: give a chromosome 1-22, X, Y or MT (with or without "

@@ -10,9 +10,18 @@ class SeedsConfig(AppConfig):
     verbose_name = _("Translational research seeds")
 
     def ready(self) -> None:
+        from kiban.core.registry import register_demo_loader, register_navigation
         from kiban.reviews.registry import register
 
         from .models import Seed
         from .reviewing import SeedStageGateAdapter
 
         register(Seed, SeedStageGateAdapter())
+
+        register_navigation("seeds:list", _("Seeds"), permission="seeds.view_seed_list", order=20)
+        register_demo_loader(
+            "seeds",
+            "Translational seeds, stage-gate reviews and outcomes",
+            "kiban.seeds.demo.load_seeds",
+            after=("core", "programmes"),
+        )
