@@ -7,13 +7,14 @@ import re
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kiban.core.permissions import require
 
 from . import engine, selectors
 from .charts import frequency_rows, spectrum_chart
@@ -41,8 +42,7 @@ def genome_page(view):
     @login_required
     @wraps(view)
     def page(request, *args, **kwargs):
-        if not request.user.has_perm("genome.view_dataset"):
-            raise PermissionDenied(_("You may not see the genome reference panel."))
+        require(request.user, "genome.view_dataset")
         try:
             return view(request, *args, **kwargs)
         except PageError as error:

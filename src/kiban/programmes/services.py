@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kiban.core.choices import Role
+from kiban.core.errors import StateConflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import User
 from kiban.core.money import format_million
@@ -13,7 +14,7 @@ from kiban.core.services import notification_send
 from .models import ProgrammeBudget
 
 
-class StaleBudget(ValidationError):
+class StaleBudget(StateConflict):
     """The budget was changed by someone else since the form was opened."""
 
 
