@@ -5,7 +5,7 @@ from django.test import Client
 
 from kiban.api import api
 from kiban.core.apikit import MAX_LIMIT
-from kiban.core.models import Organisation
+from kiban.core.models import Notification, Organisation
 
 
 @pytest.fixture
@@ -34,6 +34,17 @@ def test_a_list_answers_its_count_and_one_window(signed_in, five_companies):
 def test_an_offset_past_the_end_is_an_empty_page(signed_in, five_companies):
     body = signed_in.get("/api/organisations?kind=company&offset=5").json()
     assert (body["count"], body["items"]) == (5, [])
+
+
+def test_no_list_is_cut_silently(signed_in, alice):
+    # Given more notifications than the 200 the list used to stop at
+    Notification.objects.bulk_create(Notification(recipient=alice, subject=f"n{n}") for n in range(250))
+
+    # When the last page is asked for
+    body = signed_in.get("/api/notifications?limit=100&offset=200").json()
+
+    # Then every notification is counted and the page holds the last fifty
+    assert (body["count"], len(body["items"])) == (250, 50)
 
 
 @pytest.mark.parametrize(
