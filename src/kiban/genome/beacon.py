@@ -25,6 +25,8 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
+from kiban.core.apikit import TokenAuth
+
 from . import engine
 from .datasets import all_datasets, dataset_or_404
 from .engine.assembly import CHROMOSOMES, MAX_POSITION, primary_chromosome
@@ -168,8 +170,6 @@ class VariantQuery:
 
 def _caller(request: HttpRequest):
     """The signed-in user by API token or browser session, or the anonymous user; a bad token is refused."""
-    from kiban.api import TokenAuth  # kiban.api mounts this router, so import it only when answering
-
     header = request.headers.get("Authorization")
     if header:
         scheme, _, key = header.strip().partition(" ")

@@ -101,4 +101,4 @@ def test_eligibility_says_whether_certified(submitted_application, ministry_user
     body = client.get(f"/api/certification/eligibility?organisation_id={hub.pk}").json()
     assert (body["certified"], body["certificate_number"]) == (True, certificate.number)
     listed = client.get("/api/certification/certificates?valid_only=true").json()
-    assert [c["number"] for c in listed] == [certificate.number]
+    assert [c["number"] for c in listed["items"]] == [certificate.number]

@@ -109,8 +109,9 @@ def test_stage_gates_and_outcomes_through_the_api(seed, hub_staff, takeda):
     assert [(d["outcome"], d["from_stage"], d["to_stage"], d["rationale"]) for d in gates["decisions"]] == [
         ("stage_up", "seed_a", "pre_b", "前進")
     ]
-    assert [o["title"] for o in client.get("/api/seeds/outcomes?kind=license_out").json()] == ["導出"]
-    assert client_for(Role.COMPANY).get("/api/seeds/outcomes").json() == []
+    licensed = client.get("/api/seeds/outcomes?kind=license_out").json()["items"]
+    assert [o["title"] for o in licensed] == ["導出"]
+    assert client_for(Role.COMPANY).get("/api/seeds/outcomes").json()["items"] == []
 
 
 def test_companies_register_interest_and_hubs_record_ndas_through_the_api(seed, takeda):
