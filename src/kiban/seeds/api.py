@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
+from kiban.agreements.services import DuplicateAgreement
 from kiban.api import ApiError
 from kiban.core.models import Organisation, User
 
@@ -614,7 +615,9 @@ def interest_add(request, seed_id: int, payload: InterestIn):
 
 
 @router.post(
-    "/{seed_id}/ndas", response={201: NdaOut}, summary="Record an NDA with a company (the hub's staff)"
+    "/{seed_id}/ndas",
+    response={201: NdaOut},
+    summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
 def nda_add(request, seed_id: int, payload: NdaIn):
     seed = _seed(request, seed_id, "seeds.add_nda")
@@ -623,7 +626,9 @@ def nda_add(request, seed_id: int, payload: NdaIn):
         nda = services.nda_record(
             seed=seed, company=company, signed_on=payload.signed_on, note=payload.note, actor=request.user
         )
-    except ValidationError as error:
+    except DuplicateAgreement as error:
+        raise ApiError(409, " ".join(error.messages), error.code) from error
+    except (ValidationError, PermissionDenied) as error:
         raise _domain(error) from error
     return Status(
         201,

@@ -10,9 +10,11 @@ class SeedsConfig(AppConfig):
     verbose_name = _("Translational research seeds")
 
     def ready(self) -> None:
+        from kiban.agreements import registry as agreements
         from kiban.reviews.registry import register
 
         from .models import Seed
-        from .reviewing import SeedStageGateAdapter
+        from .reviewing import SeedNdaAdapter, SeedStageGateAdapter
 
         register(Seed, SeedStageGateAdapter())
+        agreements.register(Seed, SeedNdaAdapter())

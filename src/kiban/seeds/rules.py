@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 import rules
 
+from kiban.agreements.choices import AgreementKind, PartyRole
+from kiban.agreements.models import Agreement
 from kiban.core.choices import Role
 from kiban.core.models import Membership
 from kiban.core.rules import has_role, is_agency_officer, is_ministry_official, is_signed_in
 
 from .choices import Stage
+from .models import Seed
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,24 @@ def is_listed_for_companies(user, seed) -> bool:
     return seed is not None and seed.listed_for_matching and seed.stage != Stage.TERMINATED
 
 
+def company_ndas(company_ids):
+    """The NDAs in force about seeds that one of the companies receives; filter `object_id` (the seed's id,
+    or an OuterRef to it) to ask about one seed."""
+    return (
+        Agreement.objects.about_model(Seed)
+        .filter(kind=AgreementKind.NDA)
+        .in_force()
+        .with_party(company_ids, role=PartyRole.RECIPIENT)
+    )
+
+
 @rules.predicate
 def has_seed_nda(user, seed) -> bool:
-    """A company member whose company has an NDA for this seed."""
+    """A company member whose company has an NDA in force for this seed."""
     companies = seed_scope(user).company_ids
     if seed is None or not companies:
         return False
-    return seed.ndas.filter(company_id__in=companies).exists()
+    return company_ndas(companies).filter(object_id=seed.pk).exists()
 
 
 @rules.predicate
