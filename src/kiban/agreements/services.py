@@ -46,7 +46,8 @@ def _require_manager(record: models.Model, actor: User) -> None:
     adapter = adapter_for(record)
     if adapter is None:
         raise ValidationError(
-            _("Agreements cannot be made about a %(model)s.") % {"model": record._meta.verbose_name},
+            _("Agreements cannot be made about this record (%(model)s).")
+            % {"model": record._meta.verbose_name},
             "not_registered",
         )
     if not adapter.can_manage(actor, record):
@@ -133,7 +134,7 @@ def agreement_create(
     _require_manager(about, actor)
     if kind not in adapter_for(about).kinds:
         raise ValidationError(
-            _("%(kind)s cannot be made about a %(model)s.")
+            _("%(kind)s cannot be made about this record (%(model)s).")
             % {"kind": AgreementKind(kind).label, "model": about._meta.verbose_name},
             "kind",
         )
