@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from kiban.core.audit import audited_save
 from kiban.core.models import Organisation, User
 from kiban.core.services import attachment_create
 
@@ -33,13 +34,6 @@ class DuplicateAgreement(ValidationError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, DUPLICATE_CODE)
-
-
-def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None:
-        instance._history_user = actor
-    instance.save()
 
 
 def _require_manager(record: models.Model, actor: User) -> None:
@@ -160,7 +154,7 @@ def agreement_create(
     with transaction.atomic():
         try:
             with transaction.atomic():
-                _save(agreement, actor=actor, reason=reason)
+                audited_save(agreement, actor=actor, reason=reason)
         except IntegrityError as error:
             standing = (
                 Agreement.objects.live()
@@ -179,7 +173,7 @@ def agreement_create(
                 % {**names, "state": standing.get_state_display()}
             ) from error
         for organisation, role in parties:
-            _save(
+            audited_save(
                 AgreementParty(agreement=agreement, organisation=organisation, role=role),
                 actor=actor,
                 reason=reason,
@@ -199,7 +193,7 @@ def agreement_send(*, agreement: Agreement, actor: User) -> Agreement:
             raise _refused(
                 locked, _("Only a draft is sent for signature; this agreement is “%(state)s”.")
             ) from error
-        _save(locked, actor=actor, reason=_("Sent for signature"))
+        audited_save(locked, actor=actor, reason=_("Sent for signature"))
     return _refresh(agreement, locked)
 
 
@@ -234,7 +228,7 @@ def agreement_sign(
             locked.signed_file = attachment_create(
                 target=locked, upload=signed_file, uploaded_by=actor, description=_("Signed copy")
             )
-        _save(locked, actor=actor, reason=_("Signed on %(date)s") % {"date": signed_on.isoformat()})
+        audited_save(locked, actor=actor, reason=_("Signed on %(date)s") % {"date": signed_on.isoformat()})
     return _refresh(agreement, locked)
 
 
@@ -250,7 +244,7 @@ def agreement_signed_file_attach(*, agreement: Agreement, upload: UploadedFile, 
         locked.signed_file = attachment_create(
             target=locked, upload=upload, uploaded_by=actor, description=_("Signed copy")
         )
-        _save(locked, actor=actor, reason=_("Signed copy attached: %(name)s") % {"name": upload.name})
+        audited_save(locked, actor=actor, reason=_("Signed copy attached: %(name)s") % {"name": upload.name})
     return _refresh(agreement, locked)
 
 
@@ -277,7 +271,7 @@ def agreement_terminate(
                 % {"date": ended_on.isoformat(), "signed": locked.signed_on.isoformat()},
                 "ended_before_signed",
             )
-        _save(
+        audited_save(
             locked,
             actor=actor,
             reason=_("Terminated on %(date)s: %(reason)s") % {"date": ended_on.isoformat(), "reason": reason},
@@ -302,7 +296,7 @@ def agreement_withdraw(*, agreement: Agreement, reason: str, actor: User) -> Agr
                 locked,
                 _("Only a draft or an agreement sent for signature is withdrawn; this one is “%(state)s”."),
             ) from error
-        _save(locked, actor=actor, reason=_("Withdrawn: %(reason)s") % {"reason": reason})
+        audited_save(locked, actor=actor, reason=_("Withdrawn: %(reason)s") % {"reason": reason})
     return _refresh(agreement, locked)
 
 
@@ -317,7 +311,7 @@ def agreements_expire(*, today: datetime.date | None = None) -> int:
             state=AgreementState.SIGNED, expires_on__lt=today
         ):
             agreement.expire()
-            _save(
+            audited_save(
                 agreement,
                 actor=None,
                 reason=_("Expired on %(date)s") % {"date": agreement.expires_on.isoformat()},

@@ -1,23 +1,25 @@
 """Writes of seeds: registration, stage-gate decisions, yearly records, outcomes, company interest and NDAs.
 
-Every function is keyword-only and runs in one transaction; what it saves carries a `_change_reason` and the
-acting user, so the audit trail says who did what and why. The stage changes only in
-`seed_decision_apply`, through the seed's state machine.
+Every function is keyword-only and runs in one transaction; what it saves goes through
+`kiban.core.audit.audited_save` with the acting user and a reason, so the audit trail says who did what and
+why. The stage changes only in `seed_decision_apply`, through the seed's state machine.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiban.agreements.choices import AgreementKind, PartyRole
 from kiban.agreements.models import Agreement
 from kiban.agreements.services import agreement_create, agreement_sign
+from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 from kiban.reviews.choices import RoundState
@@ -59,13 +61,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None:
-        instance._history_user = actor
-    instance.save()
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -80,19 +75,11 @@ def _check_date(day: datetime.date, what: str) -> None:
 
 def hub_staff_of(hub_id: int) -> list[User]:
     """The active hub staff of a hub and of its sharing institutions."""
-    return list(
-        User.objects.filter(
-            models.Q(memberships__organisation_id=hub_id)
-            | models.Q(memberships__organisation__lead_organisation_id=hub_id),
-            memberships__role=Role.HUB_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+    return list(hub_staff_for(organisation_id=hub_id))
 
 
 def _origin(hub: Organisation, institution: Organisation) -> str:
-    inside = institution.pk == hub.pk or institution.lead_organisation_id == hub.pk
-    return Origin.INSIDE if inside else Origin.OUTSIDE
+    return Origin.INSIDE if institution.pk in hub_group_ids([hub.pk]) else Origin.OUTSIDE
 
 
 def _refuse_if_terminated(seed: Seed, what: str) -> None:
@@ -109,12 +96,10 @@ def _set_team(seed: Seed, team: list[User], actor: User, reason: str) -> None:
     present = {member.user_id: member for member in seed.members.all()}
     for user_id, member in present.items():
         if user_id not in wanted:
-            member._change_reason = reason
-            member._history_user = actor
-            member.delete()
+            audited_delete(member, actor=actor, reason=reason)
     for user_id, user in wanted.items():
         if user_id not in present:
-            _save(SeedMember(seed=seed, user=user), actor=actor, reason=reason)
+            audited_save(SeedMember(seed=seed, user=user), actor=actor, reason=reason)
 
 
 # --- registration and edits
@@ -185,7 +170,7 @@ def seed_register(
     _validate(seed)
     reason = _("Seed registered at %(hub)s") % {"hub": hub.name}
     with transaction.atomic():
-        _save(seed, actor=actor, reason=reason)
+        audited_save(seed, actor=actor, reason=reason)
         _set_team(seed, team or [], actor, reason)
         notification_send(
             recipients=[u for u in [*hub_staff_of(hub.pk), pi] if u.pk != actor.pk],
@@ -237,7 +222,7 @@ def seed_update(
             setattr(seed, name, value)
         seed.origin = _origin(seed.hub, seed.institution)
         _validate(seed)
-        _save(seed, actor=actor, reason=reason)
+        audited_save(seed, actor=actor, reason=reason)
         if team is not None:
             _set_team(seed, team, actor, reason)
     return seed
@@ -338,8 +323,8 @@ def seed_decision_apply(
             "to": Stage(locked.stage).label,
             "rationale": rationale,
         }
-        _save(locked, actor=actor, reason=reason)
-        _save(gate, actor=actor, reason=reason)
+        audited_save(locked, actor=actor, reason=reason)
+        audited_save(gate, actor=actor, reason=reason)
         if locked.stage == Stage.TERMINATED:
             # Nobody scores a terminated seed: its rounds still open for scoring are closed.
             for round_ in rounds_for(locked).filter(state=RoundState.OPEN):
@@ -401,7 +386,7 @@ def seed_funding_record(
             reason = _("Research funds corrected from %(old)s yen") % {"old": f"{funding.amount_yen:,}"}
         funding.amount_yen = amount_yen
         funding.note = note.strip()
-        _save(funding, actor=actor, reason=reason)
+        audited_save(funding, actor=actor, reason=reason)
     return funding
 
 
@@ -415,7 +400,7 @@ def milestone_add(
         raise ValidationError(_("Say what the milestone is."), "title")
     milestone = Milestone(seed=seed, fiscal_year=fiscal_year, title=title, due_on=due_on)
     with transaction.atomic():
-        _save(milestone, actor=actor, reason=_("Milestone planned"))
+        audited_save(milestone, actor=actor, reason=_("Milestone planned"))
     return milestone
 
 
@@ -429,7 +414,7 @@ def milestone_achieve(*, milestone: Milestone, achieved_on: datetime.date, actor
         )
     milestone.achieved_on = achieved_on
     with transaction.atomic():
-        _save(milestone, actor=actor, reason=_("Milestone reached"))
+        audited_save(milestone, actor=actor, reason=_("Milestone reached"))
     return milestone
 
 
@@ -452,7 +437,7 @@ def progress_report_submit(
         seed=seed, fiscal_year=fiscal_year, summary=summary, submitted_on=submitted_on, submitted_by=actor
     )
     with transaction.atomic():
-        _save(report, actor=actor, reason=_("Progress report submitted"))
+        audited_save(report, actor=actor, reason=_("Progress report submitted"))
         notification_send(
             recipients=[u for u in hub_staff_of(seed.hub_id) if u.pk != actor.pk],
             subject=_("Progress report: %(title)s") % {"title": seed.title},
@@ -502,7 +487,7 @@ def outcome_record(
         recorded_by=actor,
     )
     with transaction.atomic():
-        _save(
+        audited_save(
             outcome,
             actor=actor,
             reason=_("Outcome recorded: %(kind)s") % {"kind": outcome.get_kind_display()},
@@ -534,7 +519,7 @@ def interest_register(*, seed: Seed, message: str = "", actor: User) -> CompanyI
     )
     try:
         with transaction.atomic():
-            _save(interest, actor=actor, reason=_("Company interest registered"))
+            audited_save(interest, actor=actor, reason=_("Company interest registered"))
             recipients = [*hub_staff_of(seed.hub_id), seed.pi]
             notification_send(
                 recipients=recipients,
@@ -570,9 +555,7 @@ def nda_record(
             actor=actor,
         )
         nda = agreement_sign(agreement=nda, signed_on=signed_on, actor=actor)
-        members = User.objects.filter(
-            memberships__organisation=company, memberships__role=Role.COMPANY, is_active=True
-        ).distinct()
+        members = active_users_with_role(Role.COMPANY, organisation_ids=[company.pk])
         notification_send(
             recipients=list(members),
             subject=_("NDA recorded: %(title)s") % {"title": seed.title},
