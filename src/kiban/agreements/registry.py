@@ -38,6 +38,7 @@ def unregister(model_class: type[models.Model]) -> None:
     _adapters.pop(_key(model_class), None)
 
 
-def adapter_for(record: models.Model) -> AgreementAdapter | None:
-    """The adapter registered for the record's model; None if agreements cannot be about it."""
-    return _adapters.get(_key(type(record)))
+def adapter_for(record: models.Model | None) -> AgreementAdapter | None:
+    """The adapter registered for the record's model; None if agreements cannot be about it (or there is no
+    record: the one an agreement was about has been deleted)."""
+    return None if record is None else _adapters.get(_key(type(record)))

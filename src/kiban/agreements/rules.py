@@ -27,7 +27,7 @@ def is_party_member(user, agreement) -> bool:
 def manages_subject(user, agreement) -> bool:
     if agreement is None:
         return False
-    adapter = adapter_for(agreement.subject)
+    adapter = adapter_for(agreement.subject)  # None once the record is gone: nobody manages it
     return adapter is not None and adapter.can_manage(user, agreement.subject)
 
 

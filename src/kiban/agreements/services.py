@@ -36,7 +36,9 @@ class DuplicateAgreement(ValidationError):
         super().__init__(message, DUPLICATE_CODE)
 
 
-def _require_manager(record: models.Model, actor: User) -> None:
+def _require_manager(record: models.Model | None, actor: User) -> None:
+    if record is None:
+        raise ValidationError(_("The record this agreement is about no longer exists."), "no_record")
     adapter = adapter_for(record)
     if adapter is None:
         raise ValidationError(

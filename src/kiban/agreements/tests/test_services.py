@@ -2,11 +2,13 @@
 refused with a message saying where the agreement stands; one live agreement per kind, parties and record."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from kiban.agreements import services
 from kiban.agreements.models import Agreement
@@ -245,7 +247,9 @@ def test_an_agreement_past_its_expiry_is_no_longer_in_force_and_is_then_marked_e
     assert agreement.standing_label() == "Expired"
 
     # when the daily job runs, it records the expiry, by no one, with the date
-    assert services.agreements_expire() == 1
+    out = io.StringIO()
+    call_command("expire_agreements", stdout=out)
+    assert out.getvalue() == "1 agreement(s) expired.\n"
     agreement.refresh_from_db()
     assert (agreement.state, agreement.ended_on) == ("expired", yesterday)
     latest = agreement.history.latest()
