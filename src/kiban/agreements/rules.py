@@ -4,8 +4,20 @@ record's app says who manages them (`registry.AgreementAdapter.can_manage`)."""
 import rules
 
 from kiban.core.rules import is_agency_officer, is_auditor, is_signed_in
+from kiban.core.selectors import hub_scope_ids
 
 from .registry import adapter_for
+
+
+def acting_for_ids(user) -> frozenset[int]:
+    """The organisations a user acts for: where they hold any role, and, as hub staff, their hub's whole
+    group (a lead hub and its sharing institutions, `core.selectors.hub_group_ids`). Cached per user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if "_kiban_acting_for" not in user.__dict__:
+        own = frozenset(user.memberships.values_list("organisation_id", flat=True))
+        user._kiban_acting_for = own | hub_scope_ids(user=user)
+    return user._kiban_acting_for
 
 
 def party_member_ids(agreement) -> set[int]:
@@ -17,10 +29,8 @@ def party_member_ids(agreement) -> set[int]:
 
 @rules.predicate
 def is_party_member(user, agreement) -> bool:
-    """A member (in any role) of an organisation that is party to the agreement."""
-    if agreement is None:
-        return False
-    return user.memberships.filter(organisation_id__in=party_member_ids(agreement)).exists()
+    """Someone who acts for an organisation that is party to the agreement (`acting_for_ids`)."""
+    return agreement is not None and bool(acting_for_ids(user) & party_member_ids(agreement))
 
 
 @rules.predicate

@@ -2,25 +2,21 @@
 
 from django.db import models
 
-from kiban.core.models import Membership, User
+from kiban.core.models import User
 from kiban.core.rules import is_agency_officer, is_auditor
 
 from .models import Agreement, AgreementParty
+from .rules import acting_for_ids
 
 
 def agreements_visible_to(user: User) -> models.QuerySet[Agreement]:
-    """The agreements the user may read: those their organisations are party to; all of them for the funding
-    agency's officers and for auditors (the same rule as `agreements.view_agreement`)."""
+    """The agreements the user may read: those an organisation they act for (`rules.acting_for_ids`) is party
+    to; all of them for the funding agency's officers and auditors (the rule `agreements.view_agreement`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Agreement.objects.none()
     if is_agency_officer(user) or is_auditor(user):
         return Agreement.objects.all()
-    organisations = Membership.objects.filter(user=user).values("organisation_id")
-    return Agreement.objects.filter(
-        models.Exists(
-            AgreementParty.objects.filter(agreement=models.OuterRef("pk"), organisation_id__in=organisations)
-        )
-    )
+    return Agreement.objects.with_party(acting_for_ids(user))
 
 
 def agreement_list(*, user: User, about: models.Model | None = None, kind: str | None = None):
