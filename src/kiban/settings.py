@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kiban.reviews",
     "kiban.seeds",
     "kiban.certification",
+    "kiban.ledger",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,17 @@
+"""Enumerations of the ledger, shared by its models, pages and admin."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountKind(models.TextChoices):
+    DEPOSIT = (
+        "deposit",
+        _("Deposit"),
+    )  # money an organisation has paid in ahead (前受金), drawn by its charges
+    BUDGET = "budget", _("Budget")  # money set aside for a project, drawn by what it spends
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
