@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountKind(models.TextChoices):
@@ -9,7 +10,10 @@ class AccountKind(models.TextChoices):
         "deposit",
         _("Deposit"),
     )  # money an organisation has paid in ahead (前受金), drawn by its charges
-    BUDGET = "budget", _("Budget")  # money set aside for a project, drawn by what it spends
+    BUDGET = (
+        "budget",
+        pgettext_lazy("ledger", "Budget"),
+    )  # money set aside for a project, drawn by what it spends
 
 
 class InvoiceStatus(models.TextChoices):

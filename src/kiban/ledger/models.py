@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kiban.core.models import Organisation, User
@@ -19,8 +20,12 @@ from .choices import AccountKind, InvoiceStatus
 # beyond any research budget, well inside a 64-bit integer, so a typo of extra zeros is refused.
 MAX_AMOUNT_YEN = 1_000_000_000_000
 MAX_BALANCE_YEN = 1_000 * MAX_AMOUNT_YEN
-# 消費税 (consumption tax), standard rate.
+# 消費税 (consumption tax), standard rate, and how the invoice page and exports name it and its rounding.
 CONSUMPTION_TAX_PERCENT = 10
+CONSUMPTION_TAX_LABEL = _("Consumption tax (10%)")
+CONSUMPTION_TAX_ROUNDING = _(
+    "Consumption tax (10%) is reckoned on the subtotal and rounded down to the yen once per invoice."
+)
 
 
 class Account(models.Model):
@@ -141,7 +146,10 @@ class Invoice(models.Model):
     posts its total to the account. An issued invoice and its lines are never changed."""
 
     issuer = models.ForeignKey(
-        Organisation, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="invoices_issued"
+        Organisation,
+        verbose_name=pgettext_lazy("invoice", "issued by"),
+        on_delete=models.PROTECT,
+        related_name="invoices_issued",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("billed to"), on_delete=models.PROTECT, related_name="invoices"
@@ -156,7 +164,7 @@ class Invoice(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_on = models.DateField(pgettext_lazy("invoice", "issued on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"

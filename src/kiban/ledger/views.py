@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kiban.core.exports import Column, ColumnKind, export_response
 
 from . import selectors
-from .models import Account, Invoice
+from .models import CONSUMPTION_TAX_LABEL, CONSUMPTION_TAX_ROUNDING, Account, Invoice
 
 
 def _require(request, permission: str, obj=None, *, message: str) -> None:
@@ -52,7 +53,14 @@ def invoice_detail(request, pk: int):
     """The billed and issuing organisations' members, the agency, the ministry, auditors: the invoice as a
     printable page, in Japanese whatever the reader's language (it is the document sent)."""
     invoice = _invoice_or_refuse(request, pk)
-    return render(request, "ledger/invoice_detail.html", {"invoice": invoice, "totals": invoice.totals})
+    context = {
+        "invoice": invoice,
+        "totals": invoice.totals,
+        # Lazy: translated where the template renders them, inside its Japanese block.
+        "tax_label": CONSUMPTION_TAX_LABEL,
+        "tax_rounding": CONSUMPTION_TAX_ROUNDING,
+    }
+    return render(request, "ledger/invoice_detail.html", context)
 
 
 @login_required
@@ -62,20 +70,20 @@ def invoice_export(request, pk: int, file_format: str):
     totals = invoice.totals
     with translation.override("ja"):
         columns = [
-            Column(_("Item")),
-            Column(_("Quantity"), ColumnKind.INTEGER),
-            Column(_("Unit price"), ColumnKind.YEN),
-            Column(_("Amount"), ColumnKind.YEN),
+            Column(pgettext("invoice", "Item")),
+            Column(pgettext("invoice", "Quantity"), ColumnKind.INTEGER),
+            Column(pgettext("invoice", "Unit price"), ColumnKind.YEN),
+            Column(pgettext("invoice", "Amount"), ColumnKind.YEN),
         ]
         rows = [
             (line.description, line.quantity, line.unit_price_yen, line.amount_yen)
             for line in invoice.lines.all()
         ]
         rows += [
-            (_("Subtotal"), None, None, totals.subtotal_yen),
-            (_("Consumption tax (10%)"), None, None, totals.tax_yen),
+            (pgettext("invoice", "Subtotal"), None, None, totals.subtotal_yen),
+            (str(CONSUMPTION_TAX_LABEL), None, None, totals.tax_yen),
             (_("Total (tax included)"), None, None, totals.total_yen),
         ]
         name = _("invoice-%(number)s") % {"number": invoice.number or _("draft-%(pk)s") % {"pk": invoice.pk}}
-        title = _("Invoice")
+        title = pgettext("invoice", "Invoice")
     return export_response(columns=columns, rows=rows, filename=name, fmt=file_format, title=title)
