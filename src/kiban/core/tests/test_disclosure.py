@@ -1,7 +1,10 @@
 """Disclosure control: the minimum cell size, the same noise for the same caller and question, the budget."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
 
 from kiban.core import disclosure
 from kiban.core.disclosure import QueryBudgetExhausted, budget_spend, caller_of, count_disclose, question_of
@@ -136,3 +139,36 @@ def test_the_budget_is_kept_in_the_database_without_the_questions(db, settings):
     row = DisclosureBudget.objects.get(caller="user:9")
     assert len(row.questions) == 1
     assert "cohort" not in str(row.questions) and len(row.questions[0][0]) == 32
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL (KIBAN_DATABASE_URL): SQLite serialises writers at BEGIN IMMEDIATE, so two "
+    "workers never check one budget at once there.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_workers_answering_one_caller_at_once_never_spend_more_than_the_budget(settings):
+    settings.KIBAN_DISCLOSURE_QUERY_BUDGET = 3
+    budget_spend(caller="user:5", question="first", now=1000)  # the row exists: every thread locks it
+    workers = 8
+    barrier = threading.Barrier(workers)
+    outcomes: list[str] = []
+
+    def ask(question: str) -> None:
+        try:
+            barrier.wait()
+            budget_spend(caller="user:5", question=question, now=1001)
+            outcomes.append("answered")
+        except QueryBudgetExhausted:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(f"question {n}",)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["answered"] * 2 + ["refused"] * 6
+    assert len(DisclosureBudget.objects.get(caller="user:5").questions) == 3
