@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiban.core.choices import Role
-from kiban.core.demo import DEMO_PASSWORD, DEMO_REASON, save_demo_record
-from kiban.core.models import Membership, Organisation, User
+from kiban.core.demo import demo_user, save_demo_record
+from kiban.core.models import Organisation, User
 from kiban.programmes.models import Programme
 
 from . import selectors, services
@@ -82,20 +82,7 @@ FTE_BY_ROLE = {"hub_director": Decimal("0.2"), "hub_manager": Decimal("1"), "pro
 
 def _hub_staff(organisation: Organisation, username: str) -> User:
     """The hub's demo staff user (the seeds' demo creates them; made here if it has not run)."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username,
-            display_name=f"拠点スタッフ（デモ）{organisation.name}",
-            email=f"{username}@example.jp",
-        )
-        user.set_password(DEMO_PASSWORD)
-        user._change_reason = DEMO_REASON
-        user.save()
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Role.HUB_STAFF, defaults={"title": "PM"}
-    )
-    return user
+    return demo_user(username, f"拠点スタッフ（デモ）{organisation.name}", organisation, Role.HUB_STAFF, "PM")
 
 
 def _aware(day: datetime.date) -> datetime.datetime:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kiban.core.choices import Role
 from kiban.core.models import User
+from kiban.core.selectors import hub_staff_for
 
 from . import selectors, services
 from .choices import DecisionOutcome
@@ -38,13 +39,7 @@ class CertificationApplicationAdapter:
         return target.organisation.name
 
     def applicant_users(self, target: CertificationApplication) -> list[User]:
-        return list(
-            User.objects.filter(
-                memberships__organisation=target.organisation_id,
-                memberships__role=Role.HUB_STAFF,
-                is_active=True,
-            ).distinct()
-        )
+        return list(hub_staff_for(organisation_id=target.organisation_id))
 
     def conflict_organisation_ids(self, target: CertificationApplication) -> set[int]:
         """The applicant, the institutions sharing its work, and every partner named on the application."""

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_staff_for
 from kiban.core.services import attachment_create, notification_send
 from kiban.programmes.models import Programme
 
@@ -45,21 +47,11 @@ def _today() -> datetime.date:
 
 
 def _officials() -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__role__in=[Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER], is_active=True
-        ).distinct()
-    )
+    return list(active_users_with_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER))
 
 
 def _applicant_staff(application: CertificationApplication) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation=application.organisation_id,
-            memberships__role=Role.HUB_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+    return list(hub_staff_for(organisation_id=application.organisation_id))
 
 
 def _require_draft(application: CertificationApplication) -> None:
@@ -69,12 +61,6 @@ def _require_draft(application: CertificationApplication) -> None:
             % {"state": application.get_state_display().lower()},
             "not_draft",
         )
-
-
-def _save(record, reason: str) -> None:
-    record._change_reason = reason
-    record.full_clean()
-    record.save()
 
 
 # --- applications
@@ -113,9 +99,11 @@ def application_create(
         round=round, organisation=organisation, renews=renews, created_by=actor
     )
     with transaction.atomic():
-        _save(
+        audited_save(
             application,
-            _("Renewal application started") if renews else _("Application started"),
+            actor=actor,
+            reason=_("Renewal application started") if renews else _("Application started"),
+            full_clean=True,
         )
     return application
 
@@ -136,7 +124,7 @@ def application_update_statements(
     application.track_record_statement = track_record_statement.strip()
     application.training_statement = training_statement.strip()
     with transaction.atomic():
-        _save(application, _("Requirements A–D stated"))
+        audited_save(application, actor=actor, reason=_("Requirements A–D stated"), full_clean=True)
     return application
 
 
@@ -199,6 +187,7 @@ def _store_response(
     provision: str,
     partners: list,
     description: str,
+    actor: User,
 ) -> FunctionResponse:
     response = FunctionResponse.objects.filter(application=application, item=item).first()
     if response is None:
@@ -211,7 +200,9 @@ def _store_response(
         return response  # unchanged: no history row
     response.provision = provision
     response.description = description
-    _save(response, _("Function answered: %(item)s") % {"item": item.name})
+    audited_save(
+        response, actor=actor, reason=_("Function answered: %(item)s") % {"item": item.name}, full_clean=True
+    )
     response.partners.set(partners)
     return response
 
@@ -238,6 +229,7 @@ def function_response_save(
             provision=provision,
             partners=partners,
             description=description,
+            actor=actor,
         )
 
 
@@ -265,7 +257,7 @@ def function_responses_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return [_store_response(application=application, item=item, **row) for item, row in rows]
+        return [_store_response(application=application, item=item, actor=actor, **row) for item, row in rows]
 
 
 def staff_member_add(
@@ -319,14 +311,13 @@ def staff_member_add(
         fte=fte,
     )
     with transaction.atomic():
-        _save(member, _("Added to the roster"))
+        audited_save(member, actor=actor, reason=_("Added to the roster"), full_clean=True)
     return member
 
 
 def staff_member_remove(*, member: StaffMember, actor: User) -> None:
     _require_draft(member.application)
-    member._change_reason = _("Removed from the roster")
-    member.delete()
+    audited_delete(member, actor=actor, reason=_("Removed from the roster"))
 
 
 def reported_outcomes_save(
@@ -355,7 +346,7 @@ def reported_outcomes_save(
             )
             if outcome.pk is None or outcome.count != count:
                 outcome.count = count
-                _save(outcome, _("Outcome figures stated"))
+                audited_save(outcome, actor=actor, reason=_("Outcome figures stated"), full_clean=True)
             saved.append(outcome)
     return saved
 
@@ -388,14 +379,13 @@ def training_record_add(
         description=description.strip(),
     )
     with transaction.atomic():
-        _save(record, _("Training recorded"))
+        audited_save(record, actor=actor, reason=_("Training recorded"), full_clean=True)
     return record
 
 
 def training_record_remove(*, record: TrainingRecord, actor: User) -> None:
     _require_draft(record.application)
-    record._change_reason = _("Training record removed")
-    record.delete()
+    audited_delete(record, actor=actor, reason=_("Training record removed"))
 
 
 def application_attach(
@@ -425,7 +415,7 @@ def application_submit(
         application.submit()
         application.submitted_by = actor
         application.submitted_at = timezone.now()
-        _save(application, _("Application submitted"))
+        audited_save(application, actor=actor, reason=_("Application submitted"), full_clean=True)
         notification_send(
             recipients=_officials(),
             subject=_("Certification application submitted: %(organisation)s")
@@ -492,12 +482,22 @@ def application_decide(
         application.decision_rationale = rationale
         if outcome == DecisionOutcome.REJECT:
             application.reject()
-            _save(application, _("Not certified: %(rationale)s") % {"rationale": rationale})
+            audited_save(
+                application,
+                actor=actor,
+                reason=_("Not certified: %(rationale)s") % {"rationale": rationale},
+                full_clean=True,
+            )
             return None
         if outcome != DecisionOutcome.CERTIFY:
             raise ValidationError(_("Unknown decision “%(outcome)s”.") % {"outcome": outcome}, "outcome")
         application.certify()
-        _save(application, _("Certified: %(rationale)s") % {"rationale": rationale})
+        audited_save(
+            application,
+            actor=actor,
+            reason=_("Certified: %(rationale)s") % {"rationale": rationale},
+            full_clean=True,
+        )
         if valid_from is None:
             valid_from = decided_on
             if application.renews and application.renews.valid_until >= decided_on:
@@ -515,7 +515,12 @@ def application_decide(
             issued_on=decided_on,
             issued_by=actor,
         )
-        _save(certificate, _("Certificate issued: %(rationale)s") % {"rationale": rationale})
+        audited_save(
+            certificate,
+            actor=actor,
+            reason=_("Certificate issued: %(rationale)s") % {"rationale": rationale},
+            full_clean=True,
+        )
         notification_send(
             recipients=_applicant_staff(application),
             subject=_("Certified as a translational research support institution: certificate %(number)s")
@@ -546,7 +551,7 @@ def certificate_validity_change(
         raise ValidationError(_("A certificate cannot end before it starts."), "validity")
     with transaction.atomic():
         certificate.valid_until = valid_until
-        _save(certificate, reason)
+        audited_save(certificate, actor=actor, reason=reason, full_clean=True)
     return certificate
 
 
@@ -574,7 +579,7 @@ def call_create(
         description=description.strip(),
     )
     with transaction.atomic():
-        _save(call, _("Call opened"))
+        audited_save(call, actor=actor, reason=_("Call opened"), full_clean=True)
     return call
 
 
@@ -610,7 +615,7 @@ def call_entry_create(
         raise ValidationError(_("Give the title of the proposal."), "title")
     entry = CallEntry(call=call, organisation=organisation, title=title.strip(), entered_by=actor)
     with transaction.atomic():
-        _save(entry, _("Entered into the call"))
+        audited_save(entry, actor=actor, reason=_("Entered into the call"), full_clean=True)
         notification_send(
             recipients=_officials(),
             subject=_("New entry to %(call)s") % {"call": call.title},
