@@ -2,25 +2,22 @@
 
 import rules
 
-from kiban.core.rules import is_signed_in
+from kiban.core.rules import is_agency_officer, is_auditor, is_ministry_official, is_signed_in
+from kiban.core.selectors import member_organisation_ids
 
-from .selectors import organisation_ids, oversees_ledger
-
-
-@rules.predicate
-def is_ledger_overseer(user) -> bool:
-    return oversees_ledger(user)
+# Who oversees every account and invoice: the funding agency, the ministry, auditors (and superusers).
+is_ledger_overseer = is_signed_in & (is_agency_officer | is_ministry_official | is_auditor)
 
 
 @rules.predicate
 def belongs_to_account_organisation(user, account) -> bool:
-    return account is not None and account.organisation_id in organisation_ids(user)
+    return account is not None and account.organisation_id in member_organisation_ids(user=user)
 
 
 @rules.predicate
 def belongs_to_invoice_organisation(user, invoice) -> bool:
     # The billed organisation and the one that issued it.
-    mine = organisation_ids(user)
+    mine = member_organisation_ids(user=user)
     return invoice is not None and (invoice.organisation_id in mine or invoice.issuer_id in mine)
 
 

@@ -9,20 +9,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_save
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
 from kiban.core.money import format_yen
 
 from .choices import AccountKind, InvoiceStatus
 from .models import MAX_AMOUNT_YEN, MAX_BALANCE_YEN, Account, Invoice, InvoiceLine, Posting
-
-
-def _save(record: models.Model, *, actor: User, reason: str) -> None:
-    # simple-history reads these when it writes the history row (the request's user is unset for API
-    # tokens, tasks and other apps' services calling in).
-    record._change_reason = str(reason)
-    record._history_user = actor
-    record.save()
 
 
 def _whole_yen(value, *, what: str) -> int:
@@ -73,7 +66,7 @@ def account_open(
         owner_type=owner_type,
         owner_id=owner_id,
     )
-    _save(account, actor=actor, reason=reason or _("Account opened"))
+    audited_save(account, actor=actor, reason=reason or _("Account opened"))
     return account
 
 
@@ -131,7 +124,7 @@ def posting_create(
             )
         why = reason or description
         locked.balance_yen = balance
-        _save(locked, actor=actor, reason=why)
+        audited_save(locked, actor=actor, reason=why, update_fields=["balance_yen"])
         posting = Posting(
             account=locked,
             amount_yen=amount_yen,
@@ -144,7 +137,7 @@ def posting_create(
             source_id=source_id,
             created_by=actor,
         )
-        _save(posting, actor=actor, reason=why)
+        audited_save(posting, actor=actor, reason=why)
     account.balance_yen = balance
     return posting
 
@@ -175,7 +168,7 @@ def invoice_create(
         note=note.strip(),
         created_by=actor,
     )
-    _save(invoice, actor=actor, reason=_("Invoice drafted"))
+    audited_save(invoice, actor=actor, reason=_("Invoice drafted"))
     return invoice
 
 
@@ -215,7 +208,7 @@ def invoice_line_add(
         quantity=quantity,
         unit_price_yen=unit_price_yen,
     )
-    _save(line, actor=actor, reason=_("Invoice line added"))
+    audited_save(line, actor=actor, reason=_("Invoice line added"))
     return line
 
 
@@ -241,7 +234,7 @@ def invoice_issue(*, invoice: Invoice, actor: User, issued_on: datetime.date | N
         invoice.sequence = (last or 0) + 1
         invoice.issued_on = issued_on
         invoice.status = InvoiceStatus.ISSUED
-        _save(invoice, actor=actor, reason=_("Invoice %(number)s issued") % {"number": invoice.number})
+        audited_save(invoice, actor=actor, reason=_("Invoice %(number)s issued") % {"number": invoice.number})
         posting_create(
             account=invoice.account,
             amount_yen=-totals.total_yen,
