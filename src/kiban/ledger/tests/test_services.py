@@ -273,3 +273,16 @@ def test_concurrent_postings_to_one_account_never_lose_an_update(deposit, operat
     assert sorted(outcomes) == ["overdrawn"] * 5 + ["posted"] * 3
     assert deposit.balance_yen == 10
     assert Posting.objects.filter(account=deposit).aggregate(total=Sum("amount_yen"))["total"] == 10
+
+
+def test_the_overdraft_refusal_reads_in_japanese(deposit, operator):
+    from django.utils.translation import override
+
+    _post(deposit, 1_000, operator)
+    with override("ja"), pytest.raises(ValidationError) as refused:
+        _post(deposit, -1_500, operator)
+
+    assert refused.value.messages == [
+        "試験機関 researcher: 前受金の残高はゼロを下回れません。"
+        "残高は1,000円、この記帳による引落しは1,500円です。"
+    ]

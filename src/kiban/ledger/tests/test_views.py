@@ -119,3 +119,13 @@ def test_the_list_runs_the_same_number_of_queries_however_many_invoices(deposit,
             )
 
     assert_constant_queries(client_for(Role.AUDITOR), "/ledger/", add_invoices)
+
+
+def test_a_draft_invoice_is_shown_as_a_draft_without_a_number(deposit, facility, operator):
+    draft = invoice_with_lines(issuer=facility, account=deposit, actor=operator, lines=LINES)
+
+    page = client_for(Role.FACILITY_OPERATOR).get(f"/ledger/invoices/{draft.pk}/").content.decode()
+
+    assert "<h1>請求書 （下書き）</h1>" in page
+    assert 'id="invoice-number"' not in page
+    assert '<td class="num" id="total">5,171円</td>' in page
