@@ -127,9 +127,10 @@ def count_disclose(*, count: int, caller: str, question: str, zero_is_public: bo
     if count == 0 and zero_is_public:
         return DisclosedCount(value=0, low=0, high=0, threshold=threshold, precision=EXACT)
     if count < threshold:
+        # Where zero is not public the range starts at 0 for every masked count, or it would tell 0 apart.
         return DisclosedCount(
             value=None,
-            low=0 if count == 0 else 1,
+            low=1 if zero_is_public else 0,
             high=threshold - 1,
             threshold=threshold,
             precision=IMPRECISE,

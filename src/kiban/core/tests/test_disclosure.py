@@ -47,6 +47,8 @@ def test_zero_is_shown_only_where_existence_is_public(settings):
 
     assert (str(public), public.precision) == ("0", "exact")
     assert (str(private), private.low, private.high) == ("<10", 0, 9)
+    # A small count masked where zero is not public cannot be told apart from 0.
+    assert count_disclose(count=3, caller="user:1", question=QUESTION, zero_is_public=False) == private
     with pytest.raises(ValueError):
         _shown(-1)
 
