@@ -10,7 +10,9 @@ is disclosed (`count_disclose`):
   absence of records would tell something, 0 is masked like the small counts (the range 0–9).
 - A larger count gets discrete Laplace noise (KIBAN_DISCLOSURE_NOISE_SCALE) drawn from a keyed hash (HMAC with
   SECRET_KEY) of the caller and the normalised question, so the same caller asking the same question always
-  gets the same answer and repeating a query averages nothing away; it is never shown below MIN_CELL.
+  gets the same answer and repeating a query averages nothing away; it is never shown below MIN_CELL. The
+  threshold applies to the true count, so "1–9 are never shown" holds exactly, while the noise blurs the
+  difference between two larger counts (one person more or less).
 - A caller (a user, whichever token or session they use; an anonymous caller by client address) may ask
   KIBAN_DISCLOSURE_QUERY_BUDGET distinct questions within KIBAN_DISCLOSURE_WINDOW_SECONDS; asking one again is
   free, a new one beyond the budget raises QueryBudgetExhausted with the seconds to wait (HTTP 429 with
