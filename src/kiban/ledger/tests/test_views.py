@@ -129,3 +129,23 @@ def test_a_draft_invoice_is_shown_as_a_draft_without_a_number(deposit, facility,
     assert "<h1>請求書 （下書き）</h1>" in page
     assert 'id="invoice-number"' not in page
     assert '<td class="num" id="total">5,171円</td>' in page
+
+
+def test_the_admin_shows_the_ledger_read_only(invoice, deposit, django_user_model):
+    from django.test import Client
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.jp", "pw-for-tests-only")
+    client = Client()
+    client.force_login(admin)
+
+    for url in (
+        "/admin/ledger/account/",
+        "/admin/ledger/posting/",
+        "/admin/ledger/invoice/",
+        f"/admin/ledger/invoice/{invoice.pk}/change/",
+        f"/admin/ledger/account/{deposit.pk}/history/",
+        "/admin/core/disclosurebudget/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/ledger/posting/add/").status_code == 403
+    assert client.get("/admin/core/disclosurebudget/add/").status_code == 403
