@@ -1,6 +1,7 @@
 """Pages of certification: certified institutions, applications mirroring the source's table, calls."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
+from kiban.core.pages import PageError, page_errors, paginate
 from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
@@ -42,13 +44,22 @@ from .forms import (
 )
 from .models import Call, Certificate, CertificationApplication, StaffMember, TrainingRecord
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def _day(request) -> datetime.date:
-    """The day asked for in ?on=YYYY-MM-DD, or today."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
+    """The day asked for in ?on=YYYY-MM-DD, today when absent, or a PageError (400) for anything else."""
+    raw = request.GET.get("on", "").strip()
+    if not raw:
         return timezone.localdate()
+    if _ISO_DAY.fullmatch(raw):  # fromisoformat alone also reads 20240401 and 2024-W14-1
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass  # 2024-02-30
+    raise PageError(
+        400, _("“%(value)s” is not a day: write it as YYYY-MM-DD, for example 2024-04-01.") % {"value": raw}
+    )
 
 
 def _error_text(error: ValidationError) -> str:
@@ -73,18 +84,18 @@ def _form_page(request, form, *, heading: str, back: tuple[str, str], status: in
 
 # --- certified institutions (every signed-in user)
 @login_required
+@page_errors
 def certified_list(request):
     """Any signed-in user: the institutions certified on a day (today unless ?on=) and every certificate."""
     require(request.user, "certification.view_certificate")
     day = _day(request)
-    certificates = list(selectors.certificate_list())
     return render(
         request,
         "certification/certified_list.html",
         {
             "day": day,
-            "valid": [c for c in certificates if c.is_valid_on(day)],
-            "certificates": certificates,
+            "valid": list(selectors.certified_institutions(on=day)),
+            "certificates": paginate(request, selectors.certificate_list()),
             "can_list_applications": request.user.has_perm("certification.list_applications"),
         },
     )
@@ -144,6 +155,7 @@ def certificate_validity(request, pk: int):
 
 # --- applications
 @login_required
+@page_errors
 def application_list(request):
     """Hub staff (their institution's), the ministry and the agency (all): applications by round."""
     require(request.user, "certification.list_applications")
@@ -151,7 +163,7 @@ def application_list(request):
         request,
         "certification/application_list.html",
         {
-            "applications": selectors.application_list(user=request.user),
+            "applications": paginate(request, selectors.application_list(user=request.user)),
             "can_start": request.user.has_perm("certification.add_certificationapplication"),
         },
     )
@@ -471,6 +483,7 @@ def application_submit(request, pk: int):
 
 # --- calls
 @login_required
+@page_errors
 def call_list(request):
     """Any signed-in user: funding calls, and whether they are open to certified institutions only."""
     require(request.user, "certification.view_call")
@@ -478,7 +491,7 @@ def call_list(request):
         request,
         "certification/call_list.html",
         {
-            "calls": selectors.call_list(),
+            "calls": paginate(request, selectors.call_list()),
             "today": timezone.localdate(),
             "can_add": request.user.has_perm("certification.add_call"),
         },

@@ -17,7 +17,8 @@ def has_role(*roles: str) -> rules.Predicate:
 
     @rules.predicate(name=f"has_role_{names}")
     def _has_role(user) -> bool:
-        return user.has_role(*roles)
+        # Anonymous visitors hold no role (and AnonymousUser has no has_role).
+        return user.is_authenticated and user.has_role(*roles)
 
     return _has_role
 

@@ -3,17 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
 from .models import ApiToken, Attachment
+from .pages import fetched_page, page_errors, page_number, paginate, paginate_table
 from .permissions import require
 from .tables import OrganisationTable
 
@@ -30,12 +29,15 @@ def home(request):
 
 
 @login_required
+@page_errors
 def organisation_list(request):
     """Any signed-in user: the directory of organisations, filtered by kind or name."""
     organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
     table = OrganisationTable(organisation_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "core/organisation_list.html", {"filter": organisation_filter, "table": table})
+    page = paginate_table(request, table)
+    return render(
+        request, "core/organisation_list.html", {"filter": organisation_filter, "table": table, "page": page}
+    )
 
 
 @login_required
@@ -54,9 +56,10 @@ def organisation_detail(request, pk: int):
 
 
 @login_required
+@page_errors
 def inbox(request):
     """The signed-in user's own notifications."""
-    page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.inbox(user=request.user), per_page=25)
     return render(request, "core/inbox.html", {"page": page})
 
 
@@ -72,6 +75,7 @@ def inbox_mark_read(request):
 
 
 @login_required
+@page_errors
 def audit_list(request):
     """Auditors only: every kept change, filtered by record type, user, change, reason and dates."""
     require(request.user, "core.view_audit")
@@ -79,25 +83,13 @@ def audit_list(request):
     audit_filter = selectors.AuditFilter()
     if form.is_bound and form.is_valid():
         audit_filter = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
-    page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
-    per_page = 50
-    audit_page = selectors.audit_trail(
-        audit_filter=audit_filter, offset=(page_number - 1) * per_page, limit=per_page
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/audit_list.html",
-        {
-            "form": form,
-            "records": audit_page.records,
-            "total": audit_page.total,
-            "page_number": page_number,
-            "has_next": page_number * per_page < audit_page.total,
-            "query": query.urlencode(),
-        },
-    )
+
+    def fetch(offset: int, limit: int):
+        found = selectors.audit_trail(audit_filter=audit_filter, offset=offset, limit=limit)
+        return found.records, found.total
+
+    page = fetched_page(request, fetch, number=page_number(request))
+    return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 
 @login_required

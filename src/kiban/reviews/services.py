@@ -425,7 +425,7 @@ def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: 
             "rationale": rationale,
         }
         audited_save(decision, actor=actor, reason=reason)
-        adapter.apply_decision(target, outcome, rationale, actor)
+        adapter.apply_decision(target, decision)
         audited_save(locked, actor=actor, reason=reason)
         notification_send(
             recipients=list(adapter.applicant_users(target)),

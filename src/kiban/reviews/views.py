@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kiban.core.pages import page_errors, paginate
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -22,11 +23,13 @@ def _error_text(error: ValidationError) -> str:
 
 
 @login_required
+@page_errors
 def my_reviews(request):
     """Any signed-in user: their review work in open rounds, without items they have a conflict with."""
     require(request.user, "reviews.list_assignments")
+    page = paginate(request, selectors.assignments_for_reviewer(request.user))
     rows = []
-    for assignment in selectors.assignments_for_reviewer(request.user):
+    for assignment in page:
         round_ = assignment.round
         adapter = adapter_for(round_.target)
         rows.append(
@@ -37,7 +40,7 @@ def my_reviews(request):
                 "applicant": None if round_.blind else adapter.applicant_label(round_.target),
             }
         )
-    return render(request, "reviews/my_reviews.html", {"rows": rows})
+    return render(request, "reviews/my_reviews.html", {"rows": rows, "page": page})
 
 
 def _assignment_or_404(pk: int) -> Assignment:

@@ -579,7 +579,9 @@ def interest_add(request, seed_id: int, payload: InterestIn):
 
 
 @router.post(
-    "/{seed_id}/ndas", response={201: NdaOut}, summary="Record an NDA with a company (the hub's staff)"
+    "/{seed_id}/ndas",
+    response={201: NdaOut},
+    summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
 def nda_add(request, seed_id: int, payload: NdaIn):
     seed = _seed(request, seed_id, "seeds.add_nda")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import rules
 from django.utils.translation import gettext_lazy as _
 
+from kiban.agreements.choices import AgreementKind, PartyRole
+from kiban.agreements.models import Agreement
 from kiban.core.choices import Role
 from kiban.core.permissions import register_refusals
 from kiban.core.rules import (
@@ -23,6 +25,7 @@ from kiban.core.rules import (
 from kiban.core.selectors import hub_scope_ids, role_organisation_ids
 
 from .choices import Stage
+from .models import Seed
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,24 @@ def is_listed_for_companies(user, seed) -> bool:
     return seed is not None and seed.listed_for_matching and seed.stage != Stage.TERMINATED
 
 
+def company_ndas(company_ids):
+    """The NDAs in force about seeds that one of the companies receives; filter `object_id` (the seed's id,
+    or an OuterRef to it) to ask about one seed."""
+    return (
+        Agreement.objects.about_model(Seed)
+        .filter(kind=AgreementKind.NDA)
+        .in_force()
+        .with_party(company_ids, role=PartyRole.RECIPIENT)
+    )
+
+
 @rules.predicate
 def has_seed_nda(user, seed) -> bool:
-    """A company member whose company has an NDA for this seed."""
+    """A company member whose company has an NDA in force for this seed."""
     companies = seed_scope(user).company_ids
     if seed is None or not companies:
         return False
-    return seed.ndas.filter(company_id__in=companies).exists()
+    return company_ndas(companies).filter(object_id=seed.pk).exists()
 
 
 manages_hub = works_for_hub_of(lambda hub: hub.pk, name="manages_hub")

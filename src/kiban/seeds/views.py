@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
+from kiban.core.pages import page_errors, paginate_table
 from kiban.core.permissions import require
 
 from . import selectors, services
-from .charts import pipeline_chart, stage_up_chart
+from .charts import pipeline_chart, stage_modality_chart, stage_up_chart
 from .exports import dashboard_sheets, seed_sheet
 from .filtersets import SeedFilter
 from .forms import (
@@ -42,13 +42,14 @@ def _errors(form) -> str:
 
 # --- the list
 @login_required
+@page_errors
 def seed_list(request):
     """Researchers their own seeds, hub staff their hub's, companies the listed public summaries, the agency
     and the ministry every seed; filtered and paginated."""
     require(request.user, "seeds.view_seed_list")
     seed_filter = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user))
     table = SeedTable(seed_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    page = paginate_table(request, table)
     query = request.GET.copy()
     for key in ("page", "sort"):
         query.pop(key, None)
@@ -58,6 +59,7 @@ def seed_list(request):
         {
             "filter": seed_filter,
             "table": table,
+            "page": page,
             "query": query.urlencode(),
             "can_register": request.user.has_perm("seeds.add_seed"),
             "can_dashboard": request.user.has_perm("seeds.view_dashboard"),
@@ -336,6 +338,7 @@ def dashboard(request, hub_id: int | None = None):
         {
             "board": board,
             "pipeline_chart": pipeline_chart(board, reverse("seeds:list")),
+            "stage_modality_chart": stage_modality_chart(board, reverse("seeds:list")),
             "stage_up_chart": stage_up_chart(board),
             "hub_links": [
                 h for h in selectors.hubs() if request.user.has_perm("seeds.view_hub_dashboard", h)

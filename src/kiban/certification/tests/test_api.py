@@ -5,9 +5,7 @@ import json
 from kiban.certification import services
 from kiban.certification.models import StaffMember
 from kiban.core.choices import Role
-from kiban.core.testing import SIGNED_IN, Access, assert_permission_matrix
-
-from .conftest import signed_in
+from kiban.core.testing import SIGNED_IN, Access, assert_permission_matrix, signed_in
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 
