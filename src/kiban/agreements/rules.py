@@ -47,12 +47,11 @@ def manages_subject(user, agreement) -> bool:
 rules.add_perm("agreements.view_agreement", is_signed_in & (is_party_member | is_agency_officer | is_auditor))
 rules.add_perm("agreements.change_agreement", is_signed_in & manages_subject)
 
-# What a refused user reads, on the 403 page and in the API's 403 answer alike.
 register_refusals(
     {
         "agreements.view_agreement": _(
-            "Only the parties to the agreement, the funding agency and auditors may see it."
+            "Only the parties to an agreement, the funding agency and auditors may read it."
         ),
-        "agreements.change_agreement": _("Only those who manage the record may change its agreements."),
+        "agreements.change_agreement": _("You may not manage this agreement."),
     }
 )
