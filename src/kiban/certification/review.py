@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from kiban.core.choices import Role
 from kiban.core.models import User
 from kiban.core.selectors import hub_staff_for
+from kiban.reviews.models import Decision
 
 from . import selectors, services
 from .choices import DecisionOutcome
@@ -54,11 +55,14 @@ class CertificationApplicationAdapter:
     def can_manage(self, user: User, target: CertificationApplication) -> bool:
         return user.has_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 
-    def apply_decision(
-        self, target: CertificationApplication, outcome: str, rationale: str, actor: User
-    ) -> None:
+    def apply_decision(self, target: CertificationApplication, decision: Decision) -> None:
         """The ministerial decision: certifying issues a certificate (five years); refused for anyone else."""
-        services.application_decide(application=target, outcome=outcome, rationale=rationale, actor=actor)
+        services.application_decide(
+            application=target,
+            outcome=decision.outcome,
+            rationale=decision.rationale,
+            actor=decision.decided_by,
+        )
 
     def url(self, target: CertificationApplication) -> str:
         return target.get_absolute_url()

@@ -13,6 +13,7 @@ from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
 from .models import ApiToken, Attachment
 from .pages import fetched_page, filtered, page_errors, page_number, paginate, paginate_table
+from .permissions import require
 from .tables import OrganisationTable
 
 
@@ -77,8 +78,7 @@ def inbox_mark_read(request):
 @page_errors
 def audit_list(request):
     """Auditors only: every kept change, filtered by record type, user, change, reason and dates."""
-    if not request.user.has_perm("core.view_audit"):
-        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    require(request.user, "core.view_audit")
     form = AuditFilterForm(request.GET or None)
     audit_filter = selectors.AuditFilter()
     if form.is_bound and form.is_valid():
@@ -95,8 +95,7 @@ def audit_list(request):
 @login_required
 def audit_detail(request, label: str, history_id: int):
     """Auditors only: one kept change with the values before and after."""
-    if not request.user.has_perm("core.view_audit"):
-        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    require(request.user, "core.view_audit")
     record, changes = selectors.audit_record(label=label, history_id=history_id)
     if record is None:
         raise Http404(_("No such change is kept."))
@@ -120,8 +119,7 @@ def api_tokens(request):
 def api_token_revoke(request, pk: int):
     """The token's owner only."""
     token = get_object_or_404(ApiToken, pk=pk)
-    if not request.user.has_perm("core.delete_apitoken", token):
-        raise PermissionDenied(_("You may revoke only your own tokens."))
+    require(request.user, "core.delete_apitoken", token)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("core:api-tokens")

@@ -6,7 +6,6 @@ Every page shows aggregate counts only: no page reads carriers or sample ids.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from kiban.core.exports import download_response, export_response
 from kiban.core.pages import PageError, fetched_page, page_errors, query_url
+from kiban.core.permissions import require
 
 from . import engine, selectors
 from .charts import frequency_rows, spectrum
@@ -34,8 +34,7 @@ def genome_page(view):
     @wraps(view)
     @page_errors(template="genome/error.html")
     def page(request, *args, **kwargs):
-        if not request.user.has_perm("genome.view_dataset"):
-            raise PermissionDenied(_("You may not see the genome reference panel."))
+        require(request.user, "genome.view_dataset")
         return view(request, *args, **kwargs)
 
     return page

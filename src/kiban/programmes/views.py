@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
 from kiban.core.money import MILLION
 from kiban.core.pages import PageError, page_errors, paginate_table
+from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for
 from kiban.core.services import attachment_create
 
@@ -26,8 +27,7 @@ from .tables import ProgrammeYearTable
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm("programmes.view_programme"):
-        raise PermissionDenied(_("You may not see programmes and budgets."))
+    require(request.user, "programmes.view_programme")
 
 
 def _fiscal_year(request) -> FiscalYear:
@@ -119,8 +119,7 @@ def programme_detail(request, pk: int):
 @login_required
 def budget_change(request, pk: int):
     """Ministry officials only: correct one amount, with a reason; a stale edit is refused, never lost."""
-    if not request.user.has_perm("programmes.change_programmebudget"):
-        raise PermissionDenied(_("Only ministry officials may change budget amounts."))
+    require(request.user, "programmes.change_programmebudget")
     budget = get_object_or_404(ProgrammeBudget.objects.select_related("programme"), pk=pk)
     if request.method == "POST":
         form = BudgetChangeForm(request.POST)
@@ -156,10 +155,7 @@ def budget_change(request, pk: int):
 @require_POST
 def programme_attach(request, pk: int):
     """Ministry officials and agency officers: attach a document to a programme."""
-    if not request.user.has_perm("programmes.add_attachment"):
-        raise PermissionDenied(
-            _("Only ministry officials and agency officers may attach files to programmes.")
-        )
+    require(request.user, "programmes.add_attachment")
     programme = get_object_or_404(Programme, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

@@ -7,6 +7,8 @@ from django.db import models
 if TYPE_CHECKING:
     from kiban.core.models import User
 
+    from .models import Decision
+
 
 @runtime_checkable
 class ReviewAdapter(Protocol):
@@ -17,6 +19,10 @@ class ReviewAdapter(Protocol):
     so that they keep a constant number of queries. It may also define `review_refusal(self, target) -> str |
     None`: a reason, or None, why the item may not be put under review or scored in its present state; the
     engine refuses opening a round and submitting scores with that reason.
+
+    `apply_decision` receives the panel's decision as recorded: `decision.round` (the round it decides),
+    `decision.outcome` (one of `outcomes`), `decision.rationale` and `decision.decided_by`. It runs in the
+    decision's transaction, so a refusal (ValidationError) leaves neither the decision nor the round decided.
     """
 
     outcomes: list[tuple[str, str]]
@@ -35,7 +41,7 @@ class ReviewAdapter(Protocol):
 
     def can_manage(self, user: "User", target) -> bool: ...
 
-    def apply_decision(self, target, outcome: str, rationale: str, actor: "User") -> None: ...
+    def apply_decision(self, target, decision: "Decision") -> None: ...
 
     def url(self, target) -> str: ...
 

@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 
 from kiban.certification import services
 from kiban.certification.models import Call, CallEntry
+from kiban.core.testing import signed_in
 from kiban.programmes.models import Programme
-
-from .conftest import signed_in
 
 
 @pytest.fixture

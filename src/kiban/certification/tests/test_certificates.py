@@ -9,10 +9,11 @@ from kiban.certification import selectors, services
 from kiban.certification.choices import ApplicationState
 from kiban.certification.models import Certificate, CertificationRound
 from kiban.core.fiscal import FiscalYear
+from kiban.core.testing import signed_in
 from kiban.reviews import services as reviews
 from kiban.reviews.models import Rubric
 
-from .conftest import complete, signed_in
+from .conftest import complete
 
 
 @pytest.fixture

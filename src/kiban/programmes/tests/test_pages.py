@@ -2,9 +2,9 @@
 
 import re
 
+from kiban.core.testing import page_text, table_rows
 from kiban.programmes.models import Programme
 
-from .helpers import page_text, table_rows
 from .source import INITIAL_MILLION
 
 

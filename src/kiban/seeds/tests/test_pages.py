@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from kiban.core.choices import Role
 from kiban.core.models import Organisation
-from kiban.core.testing import assert_constant_queries, client_for
-from kiban.programmes.tests.helpers import page_text, table_rows
+from kiban.core.testing import assert_constant_queries, client_for, page_text, table_rows
 from kiban.seeds import services
 from kiban.seeds.selectors import dashboard
 
