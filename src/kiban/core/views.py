@@ -11,7 +11,7 @@ from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
 from .models import ApiToken, Attachment
-from .pages import fetched_page, page_errors, page_number, paginate, paginate_table
+from .pages import fetched_page, filtered, page_errors, page_number, paginate, paginate_table
 from .permissions import require
 from .tables import OrganisationTable
 
@@ -32,7 +32,7 @@ def home(request):
 def organisation_list(request):
     """Any signed-in user: the directory of organisations, filtered by kind or name."""
     organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
-    table = OrganisationTable(organisation_filter.qs)
+    table = OrganisationTable(filtered(organisation_filter))
     page = paginate_table(request, table)
     return render(
         request, "core/organisation_list.html", {"filter": organisation_filter, "table": table, "page": page}
