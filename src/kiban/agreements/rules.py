@@ -42,10 +42,11 @@ def manages_subject(user, agreement) -> bool:
 rules.add_perm("agreements.view_agreement", is_signed_in & (is_party_member | is_agency_officer | is_auditor))
 rules.add_perm("agreements.change_agreement", is_signed_in & manages_subject)
 
-# What a refused user reads, on the 403 page and in the API's 403 answer alike.
 register_refusals(
     {
-        "agreements.view_agreement": _("You may not see this agreement."),
+        "agreements.view_agreement": _(
+            "Only the parties to an agreement, the funding agency and auditors may read it."
+        ),
         "agreements.change_agreement": _("You may not manage this agreement."),
     }
 )
