@@ -13,7 +13,7 @@ from kiban.core.registry import navigation_entries, register_navigation
 from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for, demo_fixture, signed_in
 
 # Every loader but the genome panel's, whose ingestion takes a minute; its pages open on an empty panel.
-DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification")
+DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification", "ledger")
 
 
 def nav_links(response) -> list[tuple[str, str]]:
@@ -88,6 +88,7 @@ def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
         "Cryo-EM network",
         "Genome reference panel",
         "Sequencing progress",
+        "Accounts and invoices",
         "Organisations",
         "My reviews",
         "Audit trail",
