@@ -84,6 +84,7 @@ def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
         "Cryo-EM network",
         "Genome reference panel",
         "Sequencing progress",
+        "Accounts and invoices",
         "Organisations",
         "My reviews",
         "Audit trail",
