@@ -2,7 +2,9 @@
 record's app says who manages them (`registry.AgreementAdapter.can_manage`)."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import is_agency_officer, is_auditor, is_signed_in
 from kiban.core.selectors import hub_scope_ids
 
@@ -44,3 +46,12 @@ def manages_subject(user, agreement) -> bool:
 # Agreements are confidential between their parties; the agency that funds the work and auditors read all.
 rules.add_perm("agreements.view_agreement", is_signed_in & (is_party_member | is_agency_officer | is_auditor))
 rules.add_perm("agreements.change_agreement", is_signed_in & manages_subject)
+
+register_refusals(
+    {
+        "agreements.view_agreement": _(
+            "Only the parties to an agreement, the funding agency and auditors may read it."
+        ),
+        "agreements.change_agreement": _("You may not manage this agreement."),
+    }
+)
