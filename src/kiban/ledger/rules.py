@@ -32,7 +32,7 @@ rules.add_perm("ledger.view_account", is_signed_in & (is_ledger_overseer | belon
 # ministry, auditors.
 rules.add_perm("ledger.view_invoice", is_signed_in & (is_ledger_overseer | belongs_to_invoice_organisation))
 
-# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+# What a refused user reads, on the 403 page and in an API's 403 answer alike.
 register_refusals(
     {
         "ledger.view_ledger": _("You may not see accounts and invoices."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kiban.core.exports import Column, ColumnKind, export_response
+from kiban.core.pages import page_errors, paginate
 from kiban.core.permissions import require
 
 from . import selectors
@@ -14,27 +15,26 @@ from .models import CONSUMPTION_TAX_LABEL, CONSUMPTION_TAX_ROUNDING, Account, In
 
 
 @login_required
+@page_errors
 def ledger_home(request):
     """Any signed-in user: the accounts and invoices of their organisations (all, for the agency, the
-    ministry and auditors)."""
+    ministry and auditors), each list paged (?accounts= and ?page=)."""
     require(request.user, "ledger.view_ledger")
     context = {
-        "accounts": selectors.accounts_for(user=request.user),
-        "invoices": selectors.invoices_for(user=request.user),
+        "accounts": paginate(request, selectors.accounts_for(user=request.user), name="accounts"),
+        "invoices": paginate(request, selectors.invoices_for(user=request.user)),
     }
     return render(request, "ledger/ledger_home.html", context)
 
 
 @login_required
+@page_errors
 def account_detail(request, pk: int):
-    """The account's members, agency officers, ministry officials and auditors: the statement."""
+    """The account's members, agency officers, ministry officials and auditors: the statement, paged."""
     account = get_object_or_404(Account.objects.select_related("organisation"), pk=pk)
     require(request.user, "ledger.view_account", account)
-    return render(
-        request,
-        "ledger/account_detail.html",
-        {"account": account, "postings": selectors.postings_of(account=account)},
-    )
+    postings = paginate(request, selectors.postings_of(account=account))
+    return render(request, "ledger/account_detail.html", {"account": account, "postings": postings})
 
 
 def _invoice_or_refuse(request, pk: int) -> Invoice:
