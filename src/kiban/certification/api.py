@@ -10,9 +10,11 @@ from ninja import Router, Schema
 
 from kiban.api import ApiError
 from kiban.core.models import Organisation
+from kiban.submissions.models import Call
 
 from . import selectors, services
-from .models import Call, Certificate, CertificationApplication, CertificationRound, FunctionItem, StaffMember
+from .eligibility import CERTIFIED_INSTITUTIONS_ONLY
+from .models import Certificate, CertificationApplication, CertificationRound, FunctionItem, StaffMember
 
 router = Router(tags=["certification (S2)"])
 
@@ -135,14 +137,23 @@ class OutcomeIn(Schema):
     count: int
 
 
+class ReturnIn(Schema):
+    reason: str
+
+
 class CallOut(Schema):
     id: int
     title: str
     title_en: str
-    programme_id: int
+    programme_id: int | None
+    eligibility: list[str]
     certified_only: bool
     opens_on: datetime.date
     closes_on: datetime.date
+
+    @staticmethod
+    def resolve_certified_only(call: Call) -> bool:
+        return CERTIFIED_INSTITUTIONS_ONLY.code in call.eligibility
 
 
 class EntryIn(Schema):
@@ -245,7 +256,7 @@ def _application_out(request, application_id: int) -> dict:
             for t in application.training.all()
         ],
         "certificate_id": getattr(getattr(application, "certificate", None), "pk", None),
-        "submission_problems": selectors.submission_problems(application=application) if can_change else [],
+        "submission_problems": application.submission_problems() if can_change else [],
     }
 
 
@@ -404,7 +415,9 @@ def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
 
 
 @router.post(
-    "/applications/{application_id}/submit", response=ApplicationOut, summary="Submit a complete draft"
+    "/applications/{application_id}/submit",
+    response=ApplicationOut,
+    summary="Submit a complete draft, or resubmit one returned for changes",
 )
 def application_submit(request, application_id: int):
     application = _visible(request, application_id, change=True)
@@ -412,9 +425,20 @@ def application_submit(request, application_id: int):
     return _application_out(request, application_id)
 
 
+@router.post(
+    "/applications/{application_id}/return",
+    response=ApplicationOut,
+    summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
+)
+def application_return(request, application_id: int, payload: ReturnIn):
+    application = _visible(request, application_id)  # the service refuses anyone but the officials
+    services.application_return(application=application, reason=payload.reason, actor=request.user)
+    return _application_out(request, application_id)
+
+
 @router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
 def call_list(request):
-    return list(Call.objects.all())
+    return list(selectors.call_list())
 
 
 @router.post(
@@ -426,7 +450,7 @@ def call_enter(request, call_id: int, payload: EntryIn):
     if not request.user.has_perm("certification.add_callentry"):
         raise ApiError(403, "Only hub staff enter their institution into a call.", "forbidden")
     entry = services.call_entry_create(
-        call=get_object_or_404(Call, pk=call_id),
+        call=get_object_or_404(selectors.call_list(), pk=call_id),
         organisation=get_object_or_404(Organisation, pk=payload.organisation_id),
         title=payload.title,
         actor=request.user,

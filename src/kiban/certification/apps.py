@@ -12,6 +12,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         from kiban.reviews.registry import register
 
+        from . import eligibility  # noqa: F401  registers "certified institutions only" for calls
         from .models import CertificationApplication
         from .review import CertificationApplicationAdapter
 

@@ -7,7 +7,7 @@ from kiban.core.choices import Role
 from kiban.core.models import User
 
 from . import selectors, services
-from .choices import DecisionOutcome
+from .choices import ApplicationState, DecisionOutcome
 from .models import CertificationApplication
 
 
@@ -38,13 +38,7 @@ class CertificationApplicationAdapter:
         return target.organisation.name
 
     def applicant_users(self, target: CertificationApplication) -> list[User]:
-        return list(
-            User.objects.filter(
-                memberships__organisation=target.organisation_id,
-                memberships__role=Role.HUB_STAFF,
-                is_active=True,
-            ).distinct()
-        )
+        return target.applicant_users()
 
     def conflict_organisation_ids(self, target: CertificationApplication) -> set[int]:
         """The applicant, the institutions sharing its work, and every partner named on the application."""
@@ -58,6 +52,23 @@ class CertificationApplicationAdapter:
 
     def can_manage(self, user: User, target: CertificationApplication) -> bool:
         return user.has_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
+
+    def review_refusal(self, target: CertificationApplication) -> str | None:
+        """Only an application waiting for review is reviewed or scored: not a draft, not one returned for
+        changes (until it is resubmitted), not one decided or withdrawn."""
+        if target.is_pending:
+            return None
+        if target.state == ApplicationState.RETURNED:
+            return _("The application was returned for changes; it is reviewed again once resubmitted.")
+        if target.is_draft:
+            return _("The application is a draft; only a submitted application is reviewed.")
+        return _("The application is %(state)s; it is no longer reviewed.") % {
+            "state": target.get_state_display().lower()
+        }
+
+    def review_opened(self, target: CertificationApplication, round, actor: User) -> None:
+        """A round was opened: the application is under review, unless another round is still under way."""
+        services.application_review_start(application=target, review_round=round, actor=actor)
 
     def apply_decision(
         self, target: CertificationApplication, outcome: str, rationale: str, actor: User

@@ -24,8 +24,9 @@ def is_assigned_reviewer(user, application) -> bool:
 
 
 @rules.predicate
-def is_draft(user, application) -> bool:
-    return application is not None and application.is_draft
+def is_editable(user, application) -> bool:
+    """A draft, or an application returned for changes."""
+    return application is not None and application.is_editable
 
 
 # Certified institutions and their certificates are public to everyone signed in, and so are calls.
@@ -43,7 +44,16 @@ rules.add_perm(
 )
 # Hub staff start an application for their own institution, prepare it while it is a draft and submit it.
 rules.add_perm("certification.add_certificationapplication", is_signed_in & is_hub_staff)
-rules.add_perm("certification.change_certificationapplication", is_signed_in & is_applicant_staff & is_draft)
+rules.add_perm(
+    "certification.change_certificationapplication", is_signed_in & is_applicant_staff & is_editable
+)
+# The lifecycle's actions (kiban.submissions.services checks <app>.<verb>_<model>): the applicant's hub
+# staff submit, resubmit and withdraw; the ministry and the agency return an application for changes
+# (差戻し) and put it under review (by opening a review round).
+rules.add_perm("certification.submit_certificationapplication", is_signed_in & is_applicant_staff)
+rules.add_perm("certification.withdraw_certificationapplication", is_signed_in & is_applicant_staff)
+rules.add_perm("certification.return_certificationapplication", is_signed_in & is_official)
+rules.add_perm("certification.review_certificationapplication", is_signed_in & is_official)
 # The minister decides (through the review engine) and may set a certificate's validity otherwise.
 rules.add_perm("certification.decide_certificationapplication", is_signed_in & is_ministry_official)
 rules.add_perm("certification.change_certificate", is_signed_in & is_ministry_official)

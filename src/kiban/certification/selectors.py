@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.submissions.models import Call
 
 from .choices import (
     CATEGORY_ARTICLES,
@@ -27,7 +28,6 @@ from .choices import (
 )
 from .models import (
     STATEMENT_FIELDS,
-    Call,
     CallEntry,
     Certificate,
     CertificationApplication,
@@ -38,6 +38,7 @@ from .models import (
 )
 
 OFFICIAL_ROLES = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
+CALL_SYSTEM = "certification"  # the lifecycle's calls shown on certification's pages
 
 
 # --- who sees what
@@ -50,6 +51,11 @@ def hub_organisation_ids(*, user: User) -> set[int]:
             user.memberships.filter(role=Role.HUB_STAFF).values_list("organisation_id", flat=True)
         )
     return user._kiban_hub_organisations
+
+
+def officials() -> list[User]:
+    """Active ministry officials and agency officers: who screen applications and are told of entries."""
+    return list(User.objects.filter(memberships__role__in=OFFICIAL_ROLES, is_active=True).distinct())
 
 
 def hub_organisations(*, user: User) -> models.QuerySet[Organisation]:
@@ -424,12 +430,17 @@ def is_certified(organisation: Organisation, on: datetime.date) -> bool:
 
 
 def call_list() -> models.QuerySet[Call]:
-    return Call.objects.select_related("programme").annotate(entry_count=models.Count("entries"))
+    """Certification's calls (the lifecycle's calls of system "certification") with their entry counts."""
+    return (
+        Call.objects.filter(system=CALL_SYSTEM)
+        .select_related("programme")
+        .annotate(entry_count=models.Count("certification_entries"))
+    )
 
 
 def call_entries(*, call: Call, user: User) -> models.QuerySet[CallEntry]:
     """All entries for the ministry and the agency; their own institution's for hub staff; none otherwise."""
-    entries = call.entries.select_related("organisation", "entered_by")
+    entries = call.certification_entries.select_related("organisation", "entered_by")
     if user.has_role(*OFFICIAL_ROLES):
         return entries
     return entries.filter(organisation_id__in=hub_organisation_ids(user=user))

@@ -17,13 +17,14 @@ from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
+from kiban.submissions import services as lifecycle
+from kiban.submissions.models import Call
 
 from . import selectors, services
 from .choices import (
     CATEGORY_ARTICLES,
     CATEGORY_TERMS,
     CLASS_TERMS,
-    ApplicationState,
     FunctionCategory,
     FunctionClass,
     OutcomeKind,
@@ -34,12 +35,13 @@ from .forms import (
     CallForm,
     FunctionTableForm,
     OutcomesForm,
+    ReturnForm,
     StaffMemberForm,
     StatementsForm,
     TrainingRecordForm,
     ValidityForm,
 )
-from .models import Call, Certificate, CertificationApplication, StaffMember, TrainingRecord
+from .models import Certificate, CertificationApplication, StaffMember, TrainingRecord
 
 
 def _day(request) -> datetime.date:
@@ -233,13 +235,14 @@ def application_detail(request, pk: int):
             "training": application.training.all(),
             "attachments": attachments_for(application),
             "attachment_form": AttachmentForm(),
-            "problems": selectors.submission_problems(application=application) if can_change else [],
+            "problems": application.submission_problems() if can_change else [],
             "can_change": can_change,
+            "can_return": request.user.has_perm("certification.return_certificationapplication", application)
+            and lifecycle.transition_refusal(application, "return") is None,
+            "return_form": ReturnForm(),
             "review_rounds": review_rounds,
             "can_manage_review": can_manage_review,
-            "can_open_review": can_manage_review
-            and application.state == ApplicationState.SUBMITTED
-            and not any(r.state != "decided" for r in review_rounds),
+            "can_open_review": can_manage_review and services.review_opening_refusal(application) is None,
             "certificate": getattr(application, "certificate", None),
         },
     )
@@ -480,6 +483,23 @@ def application_submit(request, pk: int):
     return redirect(application)
 
 
+@login_required
+@require_POST
+def application_return(request, pk: int):
+    """The ministry and the agency: return a submitted application for changes (差戻し), saying what."""
+    application = _application_or_403(request, pk)
+    try:  # the service refuses (PermissionDenied: 403) anyone but the ministry and the agency
+        services.application_return(
+            application=application, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("The application is returned for changes; the hub's staff are told."))
+    return redirect(application)
+
+
 # --- calls
 @login_required
 def call_list(request):
@@ -505,7 +525,9 @@ def call_create(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            call = services.call_create(actor=request.user, **form.cleaned_data)
+            call = lifecycle.call_create(
+                system=selectors.CALL_SYSTEM, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -527,7 +549,9 @@ def call_detail(request, pk: int):
     """Any signed-in user: a call; hub staff enter their institution; entries as each user may see them."""
     if not request.user.has_perm("certification.view_call"):
         raise PermissionDenied(_("You may not see calls."))
-    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    call = get_object_or_404(
+        Call.objects.filter(system=selectors.CALL_SYSTEM).select_related("programme"), pk=pk
+    )
     can_enter = request.user.has_perm("certification.add_callentry")
     organisations = selectors.hub_organisations(user=request.user)
     form = CallEntryForm(
@@ -548,7 +572,7 @@ def call_detail(request, pk: int):
         status = 400
     today = timezone.localdate()
     eligibility = [
-        (organisation, services.call_eligibility_problem(call=call, organisation=organisation, on=today))
+        (organisation, lifecycle.call_refusal(call=call, organisation=organisation, on=today))
         for organisation in organisations
     ]
     return render(
