@@ -17,6 +17,7 @@ from kiban.core.models import Organisation, User
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 
+from .choices import SubmissionState
 from .models import Call, Submission
 
 
@@ -119,8 +120,15 @@ def state_label(submission: Submission) -> str:
 def transition_refusal(submission: Submission, action: str) -> str | None:
     """Why the request's present state does not allow the action (None: it does); for pages and services."""
     spec = ACTIONS[action]
-    if can_proceed(getattr(submission, spec.method)):
+    method = getattr(submission, spec.method)
+    if can_proceed(method):
         return None
+    target = next(iter(method._django_fsm.transitions.values())).target
+    if target not in dict(submission._meta.get_field("state").choices):
+        return _("A %(kind)s is never %(state)s.") % {
+            "kind": submission._meta.verbose_name,
+            "state": SubmissionState(target).label.lower(),
+        }
     return str(spec.refusal) % {"state": state_label(submission)}
 
 
