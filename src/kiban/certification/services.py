@@ -443,12 +443,10 @@ def application_review_start(
     """A review round is being opened on the application (the review engine calls this through the
     adapter, in the round's transaction): it is now under review by reviewers, or the round is refused."""
 
-    def check() -> None:
-        refusal = review_opening_refusal(application, opening=review_round)
-        if refusal:
-            raise ValidationError(refusal, "review_refused")
-
-    return lifecycle.submission_review_start(submission=application, actor=actor, check=check)
+    refusal = review_opening_refusal(application, opening=review_round)
+    if refusal:
+        raise ValidationError(refusal, "review_refused")
+    return lifecycle.submission_review_start(submission=application, actor=actor)
 
 
 # --- the ministerial decision and certificates

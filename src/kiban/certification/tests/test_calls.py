@@ -24,8 +24,8 @@ def programme(db) -> Programme:
 @pytest.fixture
 def call(programme, agency_user, today) -> Call:
     return lifecycle.call_create(
-        system="certification", title="橋渡し研究プログラム 公募", title_en="Translational Research Program call",
-        programme=programme,
+        system="certification", title="橋渡し研究プログラム 公募",
+        title_en="Translational Research Program call", programme=programme,
         opens_on=today - datetime.timedelta(days=10), closes_on=today + datetime.timedelta(days=10),
         eligibility=["certified_institution"], actor=agency_user,
     )  # fmt: skip

@@ -156,7 +156,9 @@ def test_lists_keep_a_constant_number_of_queries(open_round, ministry_user, toda
     def add_certificates(n: int) -> None:
         for _ in range(n):
             application = CertificationApplication.objects.create(
-                round=open_round, organisation=_new_hub(), created_by=ministry_user,
+                round=open_round,
+                organisation=_new_hub(),
+                created_by=ministry_user,
                 state=ApplicationState.CERTIFIED,
             )
             Certificate.objects.create(
