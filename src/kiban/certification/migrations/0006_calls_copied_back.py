@@ -15,6 +15,9 @@ def copy_back(apps, schema_editor):
     History = apps.get_model("submissions", "HistoricalCall")
     OldCall = apps.get_model("certification", "Call")
     OldHistory = apps.get_model("certification", "HistoricalCall")
+    orphans = list(Call.objects.filter(system=SYSTEM, programme=None).values_list("pk", flat=True))
+    if orphans:  # the old table required a programme: such calls cannot go back, and are not dropped
+        raise RuntimeError(f"Calls {orphans} have no programme; give them one before migrating back.")
     for call in Call.objects.filter(system=SYSTEM):
         OldCall.objects.create(
             certified_only=CERTIFIED_RULE in call.eligibility, **{n: getattr(call, n) for n in CALL_FIELDS}
