@@ -436,6 +436,21 @@ def application_return(request, application_id: int, payload: ReturnIn):
     return _application_out(request, application_id)
 
 
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response=ApplicationOut,
+    summary="Withdraw an application not yet decided (the applicant's hub staff)",
+)
+def application_withdraw(request, application_id: int, payload: WithdrawIn):
+    application = _visible(request, application_id)  # the service refuses anyone but the applicant's staff
+    services.application_withdraw(application=application, reason=payload.reason, actor=request.user)
+    return _application_out(request, application_id)
+
+
 @router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
 def call_list(request):
     return list(selectors.call_list())

@@ -240,6 +240,10 @@ def application_detail(request, pk: int):
             "can_return": request.user.has_perm("certification.return_certificationapplication", application)
             and lifecycle.transition_refusal(application, "return") is None,
             "return_form": ReturnForm(),
+            "can_withdraw": request.user.has_perm(
+                "certification.withdraw_certificationapplication", application
+            )
+            and lifecycle.transition_refusal(application, "withdraw") is None,
             "review_rounds": review_rounds,
             "can_manage_review": can_manage_review,
             "can_open_review": can_manage_review and services.review_opening_refusal(application) is None,
@@ -480,6 +484,23 @@ def application_submit(request, pk: int):
             messages.error(request, problem)
     else:
         messages.success(request, _("The application is submitted for review."))
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    """The applicant's hub staff: withdraw an application that is not yet decided."""
+    application = _application_or_403(request, pk)
+    try:  # the service refuses (PermissionDenied: 403) anyone but the applicant's hub staff
+        services.application_withdraw(
+            application=application, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("The application is withdrawn."))
     return redirect(application)
 
 

@@ -129,3 +129,21 @@ def test_a_certification_application_is_never_in_progress(submitted_application,
     assert lifecycle.transition_refusal(submitted_application, "start") == (
         "A certification application is never in progress."
     )
+
+
+def test_the_hub_withdraws_an_application_not_yet_decided(submitted_application, hub_user, agency_user):
+    url = submitted_application.get_absolute_url()
+    assert 'id="withdraw"' in signed_in(hub_user).get(url).content.decode()
+    assert signed_in(agency_user).post(f"{url}withdraw/").status_code == 403
+    response = signed_in(hub_user).post(f"{url}withdraw/", {"reason": "体制を見直す。"}, follow=True)
+    assert "The application is withdrawn." in response.content.decode()
+    submitted_application.refresh_from_db()
+    assert submitted_application.state == ApplicationState.WITHDRAWN
+    assert 'id="withdraw"' not in signed_in(hub_user).get(url).content.decode()
+    again = signed_in(hub_user).post(
+        f"/api/certification/applications/{submitted_application.pk}/withdraw",
+        data=json.dumps({}),
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert again.json()["detail"] == "A request that is withdrawn can no longer be withdrawn."
