@@ -9,8 +9,11 @@ demo: $(STAMP)
 	$(BIN)/kiban demo
 	$(BIN)/kiban serve
 
+# Every core runs tests; a module (the browser tests: their package) stays on one worker, so module- and
+# package-scoped fixtures (demo data, Spark, Chromium) are built once. PYTEST_ARGS="-n 0" runs serially.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conftest.py

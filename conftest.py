@@ -1,6 +1,39 @@
 """Project-wide pytest set-up: tests run tasks immediately and keep uploaded files in a temporary folder."""
 
+import os
+
 import pytest
+
+# Fixtures that give a test the database; a test with none of them is database-free.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keeps each module on one xdist worker; KIBAN_TEST_DATABASE_ONLY=1 leaves out database-free tests.
+
+    Grouping by module (by package for the browser tests, which share one Chromium) builds module-scoped
+    fixtures (demo data, a Spark session) once. CI runs the suite once per database; database-free tests (the
+    genome engine's, the catalog's) answer the same on both, so the second run leaves them out.
+    """
+    database_only = os.environ.get("KIBAN_TEST_DATABASE_ONLY") == "1"
+    kept, left_out = [], []
+    for item in items:
+        if database_only and not _uses_database(item):
+            left_out.append(item)
+            continue
+        group = "browser" if "tests/browser/" in item.nodeid else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+        kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+def _uses_database(item) -> bool:
+    return (
+        bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or item.get_closest_marker("django_db") is not None
+    )
 
 
 @pytest.fixture(autouse=True)

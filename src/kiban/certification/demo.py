@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kiban.core.choices import Role
-from kiban.core.demo import DEMO_PASSWORD, DEMO_REASON, save_demo_record
-from kiban.core.models import Membership, Organisation, User
+from kiban.core.demo import demo_user, save_demo_record
+from kiban.core.models import Organisation, User
 from kiban.programmes.models import Programme
 from kiban.submissions.models import Call
 
@@ -37,10 +37,11 @@ HUBS = [
 PENDING = "九州大学"  # submitted; its review round is open with the demo reviewers assigned
 SHORT_VALIDITY = "筑波大学"  # certified for two years only (the decision said so): expired, renewal drafted
 RETURNED_ONCE = "岡山大学"  # returned for changes once (差戻し), resubmitted, then certified
-# New applicants in the FY2026 round: one submitted and waiting for screening, one returned for changes.
+# New applicants in the FY2026 round, outside every hub group: one submitted and waiting for screening,
+# one returned for changes.
 NEW_APPLICANTS = [
-    ("札幌医科大学", "hub_staff_sapporo", "submitted"),
-    ("旭川医科大学", "hub_staff_asahikawa", "returned"),
+    ("理化学研究所", "hub_staff_riken", "submitted"),
+    ("沖縄科学技術大学院大学", "hub_staff_oist", "returned"),
 ]
 RETURN_REASON = "（デモ）人員表の生物統計家の所属と、直近５年間の治験届の件数を確認し、修正してください。"
 CERTIFIED_ON = datetime.date(2024, 9, 1)
@@ -91,20 +92,7 @@ FTE_BY_ROLE = {"hub_director": Decimal("0.2"), "hub_manager": Decimal("1"), "pro
 
 def _hub_staff(organisation: Organisation, username: str) -> User:
     """The hub's demo staff user (the seeds' demo creates them; made here if it has not run)."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username,
-            display_name=f"拠点スタッフ（デモ）{organisation.name}",
-            email=f"{username}@example.jp",
-        )
-        user.set_password(DEMO_PASSWORD)
-        user._change_reason = DEMO_REASON
-        user.save()
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=Role.HUB_STAFF, defaults={"title": "PM"}
-    )
-    return user
+    return demo_user(username, f"拠点スタッフ（デモ）{organisation.name}", organisation, Role.HUB_STAFF, "PM")
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
@@ -308,7 +296,7 @@ def _return_and_resubmit(application: CertificationApplication, staff: User) -> 
 
 
 def _new_applicants(round_: CertificationRound, organisations) -> None:
-    """Two universities apply in the FY2026 round: one waits for screening, one was returned for changes."""
+    """Two institutes apply in the FY2026 round: one waits for screening, one was returned for changes."""
     agency = User.objects.get(username="agency_officer")
     for index, (name, username, state) in enumerate(NEW_APPLICANTS, start=len(HUBS)):
         hub = organisations[name]

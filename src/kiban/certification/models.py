@@ -11,7 +11,6 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
-from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.language import is_japanese
 from kiban.core.models import Organisation, User
@@ -194,14 +193,10 @@ class CertificationApplication(Submission):
         return super().submission_problems() + selectors.submission_problems(application=self)
 
     def applicant_users(self) -> list[User]:
-        """Hub staff of the applying institution."""
-        return list(
-            User.objects.filter(
-                memberships__organisation=self.organisation_id,
-                memberships__role=Role.HUB_STAFF,
-                is_active=True,
-            ).distinct()
-        )
+        """The hub staff who work for the applying institution."""
+        from kiban.core.selectors import hub_staff_for
+
+        return list(hub_staff_for(organisation_id=self.organisation_id))
 
     def handler_users(self) -> list[User]:
         """The ministry and the agency, who screen the applications and manage their review."""

@@ -2,19 +2,21 @@
 
 import rules
 
-from kiban.core.choices import Role
-from kiban.core.rules import has_role, is_agency_officer, is_ministry_official, is_signed_in
+from kiban.core.rules import (
+    is_agency_officer,
+    is_hub_staff,
+    is_ministry_official,
+    is_signed_in,
+    works_for_hub_of,
+)
 
-from .selectors import hub_organisation_ids, reviewed_application_ids
+from .selectors import reviewed_application_ids
 
-is_hub_staff = has_role(Role.HUB_STAFF)
 is_official = is_ministry_official | is_agency_officer
-
-
-@rules.predicate
-def is_applicant_staff(user, application) -> bool:
-    """Hub staff of the applying institution."""
-    return application is not None and application.organisation_id in hub_organisation_ids(user=user)
+# Hub staff of the applying institution's hub group (the hub and its sharing institutions).
+is_applicant_staff = works_for_hub_of(
+    lambda application: application.organisation_id, name="is_applicant_staff"
+)
 
 
 @rules.predicate

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_scope_ids, role_organisation_ids
 from kiban.submissions.models import Call
 
 from .choices import (
@@ -42,20 +43,15 @@ CALL_SYSTEM = "certification"  # the lifecycle's calls shown on certification's 
 
 
 # --- who sees what
-def hub_organisation_ids(*, user: User) -> set[int]:
-    """Organisations where the user is hub staff (cached on the user object)."""
-    if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_kiban_hub_organisations"):
-        user._kiban_hub_organisations = set(
-            user.memberships.filter(role=Role.HUB_STAFF).values_list("organisation_id", flat=True)
-        )
-    return user._kiban_hub_organisations
+def hub_organisation_ids(*, user: User) -> frozenset[int]:
+    """Organisations where the user is hub staff: those they apply for and enter into calls. What they see
+    is wider: `kiban.core.selectors.hub_scope_ids` adds the hub group (lead hub and sharing institutions)."""
+    return role_organisation_ids(user=user, role=Role.HUB_STAFF)
 
 
 def officials() -> list[User]:
     """Active ministry officials and agency officers: who screen applications and are told of entries."""
-    return list(User.objects.filter(memberships__role__in=OFFICIAL_ROLES, is_active=True).distinct())
+    return list(active_users_with_role(*OFFICIAL_ROLES))
 
 
 def hub_organisations(*, user: User) -> models.QuerySet[Organisation]:
@@ -81,7 +77,7 @@ def reviewed_application_ids(*, user: User) -> set[int]:
 
 
 def application_list(*, user: User) -> models.QuerySet[CertificationApplication]:
-    """Applications the user may see: all for the ministry and the agency, their own for hub staff,
+    """Applications the user may see: all for the ministry and the agency, their hub group's for hub staff,
     those assigned to them (and not conflicted) for reviewers; nothing for anyone else."""
     applications = CertificationApplication.objects.select_related(
         "round", "organisation", "renews", "certificate"
@@ -89,7 +85,7 @@ def application_list(*, user: User) -> models.QuerySet[CertificationApplication]
     if user.has_role(*OFFICIAL_ROLES):
         return applications
     return applications.filter(
-        Q(organisation_id__in=hub_organisation_ids(user=user)) | Q(pk__in=reviewed_application_ids(user=user))
+        Q(organisation_id__in=hub_scope_ids(user=user)) | Q(pk__in=reviewed_application_ids(user=user))
     )
 
 
@@ -439,11 +435,11 @@ def call_list() -> models.QuerySet[Call]:
 
 
 def call_entries(*, call: Call, user: User) -> models.QuerySet[CallEntry]:
-    """All entries for the ministry and the agency; their own institution's for hub staff; none otherwise."""
+    """All entries for the ministry and the agency; their hub group's for hub staff; none otherwise."""
     entries = call.certification_entries.select_related("organisation", "entered_by")
     if user.has_role(*OFFICIAL_ROLES):
         return entries
-    return entries.filter(organisation_id__in=hub_organisation_ids(user=user))
+    return entries.filter(organisation_id__in=hub_scope_ids(user=user))
 
 
 def review_rounds(*, application: CertificationApplication) -> list:

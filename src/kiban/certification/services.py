@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
@@ -55,12 +56,6 @@ def _require_draft(application: CertificationApplication) -> None:
         )
 
 
-def _save(record, reason: str) -> None:
-    record._change_reason = reason
-    record.full_clean()
-    record.save()
-
-
 # --- applications
 def application_create(
     *,
@@ -97,9 +92,11 @@ def application_create(
         round=round, organisation=organisation, renews=renews, created_by=actor
     )
     with transaction.atomic():
-        _save(
+        audited_save(
             application,
-            _("Renewal application started") if renews else _("Application started"),
+            actor=actor,
+            reason=_("Renewal application started") if renews else _("Application started"),
+            full_clean=True,
         )
     return application
 
@@ -120,7 +117,7 @@ def application_update_statements(
     application.track_record_statement = track_record_statement.strip()
     application.training_statement = training_statement.strip()
     with transaction.atomic():
-        _save(application, _("Requirements A–D stated"))
+        audited_save(application, actor=actor, reason=_("Requirements A–D stated"), full_clean=True)
     return application
 
 
@@ -183,6 +180,7 @@ def _store_response(
     provision: str,
     partners: list,
     description: str,
+    actor: User,
 ) -> FunctionResponse:
     response = FunctionResponse.objects.filter(application=application, item=item).first()
     if response is None:
@@ -195,7 +193,9 @@ def _store_response(
         return response  # unchanged: no history row
     response.provision = provision
     response.description = description
-    _save(response, _("Function answered: %(item)s") % {"item": item.name})
+    audited_save(
+        response, actor=actor, reason=_("Function answered: %(item)s") % {"item": item.name}, full_clean=True
+    )
     response.partners.set(partners)
     return response
 
@@ -222,6 +222,7 @@ def function_response_save(
             provision=provision,
             partners=partners,
             description=description,
+            actor=actor,
         )
 
 
@@ -249,7 +250,7 @@ def function_responses_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return [_store_response(application=application, item=item, **row) for item, row in rows]
+        return [_store_response(application=application, item=item, actor=actor, **row) for item, row in rows]
 
 
 def staff_member_add(
@@ -303,14 +304,13 @@ def staff_member_add(
         fte=fte,
     )
     with transaction.atomic():
-        _save(member, _("Added to the roster"))
+        audited_save(member, actor=actor, reason=_("Added to the roster"), full_clean=True)
     return member
 
 
 def staff_member_remove(*, member: StaffMember, actor: User) -> None:
     _require_draft(member.application)
-    member._change_reason = _("Removed from the roster")
-    member.delete()
+    audited_delete(member, actor=actor, reason=_("Removed from the roster"))
 
 
 def reported_outcomes_save(
@@ -339,7 +339,7 @@ def reported_outcomes_save(
             )
             if outcome.pk is None or outcome.count != count:
                 outcome.count = count
-                _save(outcome, _("Outcome figures stated"))
+                audited_save(outcome, actor=actor, reason=_("Outcome figures stated"), full_clean=True)
             saved.append(outcome)
     return saved
 
@@ -372,14 +372,13 @@ def training_record_add(
         description=description.strip(),
     )
     with transaction.atomic():
-        _save(record, _("Training recorded"))
+        audited_save(record, actor=actor, reason=_("Training recorded"), full_clean=True)
     return record
 
 
 def training_record_remove(*, record: TrainingRecord, actor: User) -> None:
     _require_draft(record.application)
-    record._change_reason = _("Training record removed")
-    record.delete()
+    audited_delete(record, actor=actor, reason=_("Training record removed"))
 
 
 def application_attach(
@@ -527,7 +526,12 @@ def application_decide(
             issued_on=decided_on,
             issued_by=actor,
         )
-        _save(certificate, _("Certificate issued: %(rationale)s") % {"rationale": rationale})
+        audited_save(
+            certificate,
+            actor=actor,
+            reason=_("Certificate issued: %(rationale)s") % {"rationale": rationale},
+            full_clean=True,
+        )
         notification_send(
             recipients=application.applicant_users(),
             subject=_("Certified as a translational research support institution: certificate %(number)s")
@@ -558,7 +562,7 @@ def certificate_validity_change(
         raise ValidationError(_("A certificate cannot end before it starts."), "validity")
     with transaction.atomic():
         certificate.valid_until = valid_until
-        _save(certificate, reason)
+        audited_save(certificate, actor=actor, reason=reason, full_clean=True)
     return certificate
 
 
@@ -579,7 +583,7 @@ def call_entry_create(
         raise ValidationError(_("Give the title of the proposal."), "title")
     entry = CallEntry(call=call, organisation=organisation, title=title.strip(), entered_by=actor)
     with transaction.atomic():
-        _save(entry, _("Entered into the call"))
+        audited_save(entry, actor=actor, reason=_("Entered into the call"), full_clean=True)
         notification_send(
             recipients=selectors.officials(),
             subject=_("New entry to %(call)s") % {"call": call.title},

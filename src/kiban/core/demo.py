@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .audit import audited_save
 from .choices import OrganisationKind as Kind
 from .choices import Role
 from .models import Membership, Organisation, User
@@ -111,15 +112,29 @@ USERS = [
 DEMO_REASON = "Demo data loaded"
 
 
-def save_demo_record(record, **values):
+def save_demo_record(record, *, actor: User | None = None, **values):
     """Saves a new record, or an existing one whose values differ; an unchanged one gets no history row."""
     changed = record._state.adding or any(getattr(record, name) != value for name, value in values.items())
     for name, value in values.items():
         setattr(record, name, value)
     if changed:
-        record._change_reason = DEMO_REASON
-        record.save()
+        audited_save(record, actor=actor, reason=DEMO_REASON)
     return record
+
+
+def demo_user(
+    username: str, display_name: str, organisation: Organisation, role: str, title: str = "", email: str = ""
+) -> User:
+    """A demo user (password DEMO_PASSWORD) with this membership; an existing user is left as it is."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, display_name=display_name, email=email or f"{username}@example.jp")
+        user.set_password(DEMO_PASSWORD)
+        audited_save(user, actor=None, reason=DEMO_REASON)
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"title": title}
+    )
+    return user
 
 
 @transaction.atomic
@@ -135,15 +150,7 @@ def load_core() -> dict[str, Organisation]:
             lead_organisation=organisations[lead] if lead else None,
         )
     for username, display_name, email, organisation, role, title in USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, display_name=display_name, email=email)
-            user.set_password(DEMO_PASSWORD)
-            user._change_reason = DEMO_REASON
-            user.save()
-        Membership.objects.get_or_create(
-            user=user, organisation=organisations[organisation], role=role, defaults={"title": title}
-        )
+        demo_user(username, display_name, organisations[organisation], role, title, email)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.jp", DEMO_PASSWORD, display_name="管理者")
     return organisations

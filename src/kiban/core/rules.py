@@ -1,8 +1,12 @@
 """Who may do what in the core: django-rules predicates and the permissions built from them."""
 
+from collections.abc import Callable
+from typing import Any
+
 import rules
 
 from .choices import Role
+from .selectors import hub_scope_ids
 
 
 def has_role(*roles: str) -> rules.Predicate:
@@ -20,6 +24,23 @@ is_signed_in = rules.is_authenticated & rules.is_active
 is_auditor = has_role(Role.AUDITOR) | rules.is_superuser
 is_ministry_official = has_role(Role.MINISTRY_OFFICIAL)
 is_agency_officer = has_role(Role.AGENCY_OFFICER)
+is_hub_staff = has_role(Role.HUB_STAFF)
+
+
+def works_for_hub_of(organisation_of: Callable[[Any], int | None], *, name: str) -> rules.Predicate:
+    """A predicate true for hub staff whose hub scope holds the organisation the object belongs to.
+
+    The scope (`selectors.hub_scope_ids`) is the hub group: a lead hub with its sharing institutions.
+    """
+
+    @rules.predicate(name=name)
+    def _works_for_hub_of(user, obj) -> bool:
+        if obj is None:
+            return False
+        organisation_id = organisation_of(obj)
+        return organisation_id is not None and organisation_id in hub_scope_ids(user=user)
+
+    return _works_for_hub_of
 
 
 @rules.predicate

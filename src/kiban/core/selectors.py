@@ -2,13 +2,16 @@
 
 import datetime
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from simple_history.models import registered_models
 
-from .models import Attachment, Notification, Organisation, User
+from .choices import Role
+from .models import Attachment, Membership, Notification, Organisation, User
 
 
 def organisation_list(*, kind: str | None = None) -> models.QuerySet[Organisation]:
@@ -18,6 +21,61 @@ def organisation_list(*, kind: str | None = None) -> models.QuerySet[Organisatio
 
 def organisation_members(*, organisation: Organisation):
     return organisation.memberships.select_related("user").order_by("role", "user__username")
+
+
+# --- people by role, and the organisations hub staff work for
+def active_users_with_role(
+    *roles: str, organisation_ids: Iterable[int] | None = None
+) -> models.QuerySet[User]:
+    """Active users holding any of the roles (at one of the organisations, when given), each once."""
+    memberships = Membership.objects.filter(role__in=roles)
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
+    # One membership must carry both the role and the organisation, hence the subquery rather than two
+    # filters across the relation (which could match the role at one organisation, the other elsewhere).
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def role_organisation_ids(*, user: User, role: str) -> frozenset[int]:
+    """The organisations where the user holds the role (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = user.__dict__.setdefault("_kiban_role_organisations", {})
+    if role not in cache:
+        cache[role] = frozenset(user.memberships.filter(role=role).values_list("organisation_id", flat=True))
+    return cache[role]
+
+
+def hub_group_ids(organisation_ids: Iterable[int]) -> frozenset[int]:
+    """The organisations with their lead hubs and every sharing institution (分担機関) of those hubs.
+
+    A lead hub and its sharing institutions do the hub's work together (the source document's 拠点 and
+    分担機関; their outcomes count for the hub): the hub's staff see and manage the work of its sharing
+    institutions, and staff at a sharing institution work for its lead hub. So every rule asking "is this
+    the user's hub?" and every question "who are this hub's staff?" goes through this one group.
+    """
+    ids = list(organisation_ids)
+    if not ids:
+        return frozenset()
+    leads = Organisation.objects.filter(pk__in=ids).annotate(lead=Coalesce("lead_organisation_id", "pk"))
+    return frozenset(
+        Organisation.objects.filter(
+            models.Q(pk__in=leads.values("lead")) | models.Q(lead_organisation_id__in=leads.values("lead"))
+        ).values_list("pk", flat=True)
+    )
+
+
+def hub_scope_ids(*, user: User) -> frozenset[int]:
+    """The organisations whose work the user does as hub staff: the hub group of each organisation where
+    they hold the hub-staff role (cached on the user object)."""
+    if "_kiban_hub_scope" not in user.__dict__:
+        user._kiban_hub_scope = hub_group_ids(role_organisation_ids(user=user, role=Role.HUB_STAFF))
+    return user._kiban_hub_scope
+
+
+def hub_staff_for(*, organisation_id: int) -> models.QuerySet[User]:
+    """The active hub staff who work for the organisation: those whose hub scope holds it."""
+    return active_users_with_role(Role.HUB_STAFF, organisation_ids=hub_group_ids([organisation_id]))
 
 
 def inbox(*, user: User) -> models.QuerySet[Notification]:

@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import audited_save
 from .models import ApiToken, Attachment, Notification, User
 
 
@@ -127,10 +128,9 @@ def attachment_create(
         description=description,
         uploaded_by=uploaded_by,
     )
-    attachment._change_reason = _("Attached to %(target)s") % {"target": target}
     with transaction.atomic():
         attachment.file.save(attachment.sha256, upload, save=False)
-        attachment.save()
+        audited_save(attachment, actor=uploaded_by, reason=_("Attached to %(target)s") % {"target": target})
     return attachment
 
 
@@ -142,16 +142,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(_("Give the token a name, so you can tell it apart later."), code="token_name")
     key = ApiToken.new_key()
     token = ApiToken(user=user, name=name[:100], key_hash=ApiToken.hash_key(key), key_hint=key[:8])
-    token._change_reason = _("API token created")
-    token.save()
+    audited_save(token, actor=user, reason=_("API token created"))
     return token, key
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token._change_reason = _("API token revoked")
-        token.save(update_fields=["revoked_at"])
+        # Only the token's owner may revoke it (core.delete_apitoken).
+        audited_save(token, actor=token.user, reason=_("API token revoked"), update_fields=["revoked_at"])
     return token
 
 

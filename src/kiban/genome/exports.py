@@ -1,4 +1,4 @@
-"""TSV and Parquet downloads of variant tables: every matching row, with the counts of every stratum.
+"""The columns of variant tables for TSV downloads, and their Parquet file: every row, every stratum's counts.
 
 Column names are fixed English identifiers in both languages, because scripts and other tools read them.
 """
@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from kiban.core.exports import Column, ColumnKind
 
 from . import engine
 
@@ -49,18 +51,24 @@ def _values(variant: engine.Variant, stratum_columns) -> list:
     return values
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("\t", " ").replace("\n", " ")
+def _count_kind(field: str) -> ColumnKind:
+    return ColumnKind.DECIMAL if field == "af" else ColumnKind.INTEGER
 
 
-def variants_tsv(variants: Iterable[engine.Variant], strata: dict[str, list[str]]) -> Iterator[str]:
-    """Lines of a TSV file with a header, produced as the rows are read (for a streaming response)."""
+def variant_columns(strata: dict[str, list[str]]) -> list[Column]:
+    """The TSV's typed columns, named as column_names() names them."""
+    text, integer, decimal = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DECIMAL
+    kinds = [text, text, integer, text, text, text, text, decimal]
+    kinds += [_count_kind(field) for field in COUNT_FIELDS]
+    kinds += [_count_kind(field) for *_, field in _stratum_columns(strata)]
+    return [Column(name, kind) for name, kind in zip(column_names(strata), kinds, strict=True)]
+
+
+def variant_rows(variants: Iterable[engine.Variant], strata: dict[str, list[str]]) -> Iterator[list]:
+    """One row per variant, produced as the variants are read (for a streaming response)."""
     stratum_columns = _stratum_columns(strata)
-    yield "\t".join(_cell(name) for name in column_names(strata)) + "\n"
     for variant in variants:
-        yield "\t".join(_cell(value) for value in _values(variant, stratum_columns)) + "\n"
+        yield _values(variant, stratum_columns)
 
 
 def _count_type(field: str) -> pa.DataType:

@@ -3,22 +3,23 @@
 Every page shows aggregate counts only: no page reads carriers or sample ids.
 """
 
-import re
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kiban.core.exports import download_response, export_response
+
 from . import engine, selectors
 from .charts import frequency_rows, spectrum_chart
 from .datasets import all_datasets, dataset_or_404
-from .exports import variants_parquet, variants_tsv
+from .exports import variant_columns, variant_rows, variants_parquet
 from .forms import RegionForm, VariantFilterForm
 
 STRATUM_LABELS = {"sex": gettext_lazy("Sex"), "cohort": gettext_lazy("Cohort")}
@@ -198,16 +199,18 @@ def _download(request, dataset: engine.Dataset, fetch, filename: str):
         )
     strata = dataset.manifest.strata
     rows = selectors.every_variant(fetch)
-    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
-    disposition = {"Content-Disposition": f'attachment; filename="{safe_name}.{file_format}"'}
     if file_format == "tsv":
-        return StreamingHttpResponse(
-            variants_tsv(rows, strata),
-            content_type="text/tab-separated-values; charset=utf-8",
-            headers=disposition,
+        return export_response(
+            columns=variant_columns(strata),
+            rows=variant_rows(rows, strata),
+            filename=filename,
+            fmt="tsv",
+            stream=True,
         )
-    return HttpResponse(
-        variants_parquet(rows, strata), content_type="application/vnd.apache.parquet", headers=disposition
+    return download_response(
+        variants_parquet(rows, strata),
+        filename=f"{filename}.parquet",
+        content_type="application/vnd.apache.parquet",
     )
 
 

@@ -1,31 +1,29 @@
-"""CSV and Excel exports of a fiscal year's programme budgets with the stated totals."""
-
-import csv
-import io
+"""The columns of a fiscal year's programme budgets and of the stated totals, for CSV and Excel exports."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from kiban.core.exports import Column, ColumnKind, Sheet
 from kiban.core.fiscal import FiscalYear
 
 from .choices import SUPPLEMENTARY_KINDS, BudgetKind
 from .selectors import ProgrammeRow, Reconciliation
 
+TEXT, INTEGER, YEN, DECIMAL = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.YEN, ColumnKind.DECIMAL
 
-def _programme_header(fiscal_year: FiscalYear) -> list[str]:
+
+def _programme_columns(fiscal_year: FiscalYear) -> list[Column]:
     previous = fiscal_year.previous.year
     return [
-        _("code"),
-        _("programme (Japanese)"),
-        _("programme (English)"),
-        _("FY%(year)s budget (yen)") % {"year": fiscal_year.year},
-        _("FY%(year)s budget (yen)") % {"year": previous},
-        _("change (yen)"),
-        _("change (%)"),
+        Column(_("code"), TEXT),
+        Column(_("programme (Japanese)"), TEXT),
+        Column(_("programme (English)"), TEXT),
+        Column(_("FY%(year)s budget (yen)") % {"year": fiscal_year.year}, YEN),
+        Column(_("FY%(year)s budget (yen)") % {"year": previous}, YEN),
+        Column(_("change (yen)"), YEN),
+        Column(_("change (%)"), DECIMAL),
         *[
-            _("FY%(year)s %(kind)s (yen)") % {"year": previous, "kind": BudgetKind(k).label}
+            Column(_("FY%(year)s %(kind)s (yen)") % {"year": previous, "kind": BudgetKind(k).label}, YEN)
             for k in SUPPLEMENTARY_KINDS
         ],
     ]
@@ -44,14 +42,14 @@ def _programme_values(row: ProgrammeRow) -> list:
     ]
 
 
-_TOTAL_HEADER = [
-    gettext_noop("fiscal year"),
-    gettext_noop("budget"),
-    gettext_noop("stated total (yen)"),
-    gettext_noop("as stated"),
-    gettext_noop("sum of programmes (yen)"),
-    gettext_noop("difference (yen)"),
-    gettext_noop("programmes"),
+_TOTAL_COLUMNS = [
+    (gettext_noop("fiscal year"), INTEGER),
+    (gettext_noop("budget"), TEXT),
+    (gettext_noop("stated total (yen)"), YEN),
+    (gettext_noop("as stated"), TEXT),
+    (gettext_noop("sum of programmes (yen)"), YEN),
+    (gettext_noop("difference (yen)"), YEN),
+    (gettext_noop("programmes"), INTEGER),
 ]
 
 
@@ -67,38 +65,15 @@ def _total_values(total: Reconciliation) -> list:
     ]
 
 
-def programmes_csv(fiscal_year: FiscalYear, rows: list[ProgrammeRow], totals: list[Reconciliation]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel in Japan opens it with the right characters."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_programme_header(fiscal_year))
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in _programme_values(row)])
-    writer.writerow([])
-    writer.writerow([_(h) for h in _TOTAL_HEADER])
-    for total in totals:
-        writer.writerow(["" if v is None else v for v in _total_values(total)])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def programmes_xlsx(fiscal_year: FiscalYear, rows: list[ProgrammeRow], totals: list[Reconciliation]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Programmes")
-    sheet.append(_programme_header(fiscal_year))
-    for row in rows:
-        sheet.append(_programme_values(row))
-    totals_sheet = workbook.create_sheet(_("Totals"))
-    totals_sheet.append([_(h) for h in _TOTAL_HEADER])
-    for total in totals:
-        totals_sheet.append(_total_values(total))
-    for worksheet in (sheet, totals_sheet):
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for row_cells in worksheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, int):
-                    cell.number_format = "#,##0"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def programme_sheets(
+    fiscal_year: FiscalYear, rows: list[ProgrammeRow], totals: list[Reconciliation]
+) -> list[Sheet]:
+    """The programmes, then the totals (a blank line apart in CSV, two sheets in Excel)."""
+    return [
+        Sheet(_("Programmes"), _programme_columns(fiscal_year), [_programme_values(row) for row in rows]),
+        Sheet(
+            _("Totals"),
+            [Column(_(header), kind) for header, kind in _TOTAL_COLUMNS],
+            [_total_values(total) for total in totals],
+        ),
+    ]

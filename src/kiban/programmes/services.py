@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import User
 from kiban.core.money import format_million
+from kiban.core.selectors import active_users_with_role
 from kiban.core.services import notification_send
 
 from .models import ProgrammeBudget
@@ -42,13 +44,10 @@ def programme_budget_update(
         previous = budget.amount_yen
         budget.amount_yen = amount_yen
         budget.version += 1
-        budget._change_reason = reason
-        budget.save()
-        recipients = User.objects.filter(
-            memberships__role__in=[Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER], is_active=True
-        ).exclude(pk=actor.pk)
+        audited_save(budget, actor=actor, reason=reason)
+        recipients = active_users_with_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER).exclude(pk=actor.pk)
         notification_send(
-            recipients=list(recipients.distinct()),
+            recipients=list(recipients),
             subject=_("Budget changed: %(programme)s, %(fiscal_year)s")
             % {"programme": budget.programme.name, "fiscal_year": FiscalYear(budget.fiscal_year).label},
             body=_("%(actor)s changed the %(kind)s from %(old)s to %(new)s. Reason: %(reason)s")

@@ -5,12 +5,12 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from kiban.core.exports import export_sheets_response
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
 from kiban.core.money import MILLION
@@ -19,7 +19,7 @@ from kiban.core.services import attachment_create
 
 from . import selectors, services
 from .charts import budget_chart
-from .exports import programmes_csv, programmes_xlsx
+from .exports import programme_sheets
 from .forms import BudgetChangeForm
 from .models import Programme, ProgrammeBudget
 from .tables import ProgrammeYearTable
@@ -84,16 +84,11 @@ def programme_export(request, file_format: str):
         return error
     rows = selectors.programme_rows(fiscal_year=fiscal_year)
     totals = selectors.reconciliations(fiscal_year=fiscal_year)
-    filename = f"kiban-programmes-FY{fiscal_year.year}"
-    if file_format == "csv":
-        content, media_type = programmes_csv(fiscal_year, rows, totals), "text/csv; charset=utf-8"
-    else:
-        content = programmes_xlsx(fiscal_year, rows, totals)
-        media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return HttpResponse(
-        content,
-        content_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}.{file_format}"'},
+    return export_sheets_response(
+        sheets=programme_sheets(fiscal_year, rows, totals),
+        filename=f"kiban-programmes-FY{fiscal_year.year}",
+        fmt=file_format,
+        csv_titles=False,
     )
 
 

@@ -1,8 +1,9 @@
 """Writes of the review engine: rounds, assignments, conflicts, scores, closing and decisions.
 
-Every function is keyword-only and runs in one transaction; what it saves carries a `_change_reason` and the
-acting user, so the audit trail says who did what, when and why. Rows that concurrent requests could both
-change are locked (`select_for_update`; SQLite runs IMMEDIATE transactions), always round before assignment.
+Every function is keyword-only and runs in one transaction; what it saves goes through
+`kiban.core.audit.audited_save` with the acting user and a reason, so the audit trail says who did what, when
+and why. Rows that concurrent requests could both change are locked (`select_for_update`; SQLite runs
+IMMEDIATE transactions), always round before assignment.
 """
 
 import datetime
@@ -16,19 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from kiban.core.audit import audited_save
 from kiban.core.models import Membership, User
 from kiban.core.services import notification_send
 
 from .choices import Conflict, RoundState
 from .models import Assignment, Criterion, Decision, ReviewRound, Rubric, Score
 from .registry import ReviewAdapter, adapter_for, outcome_label
-
-
-def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None:
-        instance._history_user = actor
-    instance.save()
 
 
 def _require_manager(adapter: ReviewAdapter, actor: User, target) -> None:
@@ -85,11 +80,11 @@ def rubric_create(
     )
     rubric.full_clean()
     with transaction.atomic():
-        _save(rubric, actor=actor, reason=_("Rubric created"))
+        audited_save(rubric, actor=actor, reason=_("Rubric created"))
         for order, fields in enumerate(criteria, start=1):
             criterion = Criterion(rubric=rubric, order=order, **fields)
             criterion.full_clean()
-            _save(criterion, actor=actor, reason=_("Rubric created"))
+            audited_save(criterion, actor=actor, reason=_("Rubric created"))
     return rubric
 
 
@@ -100,7 +95,7 @@ def rubric_update(*, rubric: Rubric, actor: User | None = None, **fields) -> Rub
         for name, value in fields.items():
             setattr(rubric, name, value)
         rubric.full_clean()
-        _save(rubric, actor=actor, reason=_("Rubric changed"))
+        audited_save(rubric, actor=actor, reason=_("Rubric changed"))
     return rubric
 
 
@@ -133,7 +128,7 @@ def review_round_open(
             due_date=due_date,
             opened_by=actor,
         )
-        _save(round_, actor=actor, reason=_("Review round opened"))
+        audited_save(round_, actor=actor, reason=_("Review round opened"))
         opened = getattr(adapter, "review_opened", None)
         if opened is not None:  # the item's own state follows (certification: under review), or refuses
             opened(target, round_, actor)
@@ -206,7 +201,7 @@ def reviewer_assign(*, round: ReviewRound, reviewer: User, actor: User) -> Assig
             conflict=Conflict.DETECTED if reason else Conflict.NONE,
             conflict_reason=reason,
         )
-        _save(
+        audited_save(
             assignment,
             actor=actor,
             reason=_("Reviewer assigned; conflict of interest detected: %(reason)s") % {"reason": reason}
@@ -263,7 +258,7 @@ def reviewers_assign_balanced(
                 if _conflict_reason(reviewer, organisation_ids, user_ids, memberships.get(reviewer.pk, [])):
                     continue
                 assignment = Assignment(round=round_, reviewer=reviewer, assigned_by=actor)
-                _save(assignment, actor=actor, reason=_("Reviewer assigned by balanced assignment"))
+                audited_save(assignment, actor=actor, reason=_("Reviewer assigned by balanced assignment"))
                 _assignment_notice(assignment, adapter, target)
                 created[round_.pk].append(assignment)
                 load[reviewer.pk] += 1
@@ -290,7 +285,7 @@ def conflict_declare(*, assignment: Assignment, reason: str, actor: User) -> Ass
             raise ValidationError(_("You have already declared a conflict of interest."), "already_declared")
         assignment.conflict = Conflict.DECLARED
         assignment.conflict_reason = reason
-        _save(
+        audited_save(
             assignment,
             actor=actor,
             reason=_("Conflict of interest declared: %(reason)s") % {"reason": reason},
@@ -377,9 +372,9 @@ def scores_submit(
                 value=values[criterion.pk],
                 comment=comments.get(criterion.pk, ""),
             )
-            _save(score, actor=actor, reason=reason)
+            audited_save(score, actor=actor, reason=reason)
         assignment.submitted_at = timezone.now()
-        _save(assignment, actor=actor, reason=reason)
+        audited_save(assignment, actor=actor, reason=reason)
     return assignment
 
 
@@ -396,7 +391,7 @@ def review_round_close(*, round: ReviewRound, actor: User) -> ReviewRound:
                 _("Only an open round can be closed. %(state)s") % {"state": _state_message(locked)},
                 "transition",
             ) from error
-        _save(locked, actor=actor, reason=_("Review round closed"))
+        audited_save(locked, actor=actor, reason=_("Review round closed"))
     return locked
 
 
@@ -431,9 +426,9 @@ def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: 
             "outcome": label,
             "rationale": rationale,
         }
-        _save(decision, actor=actor, reason=reason)
+        audited_save(decision, actor=actor, reason=reason)
         adapter.apply_decision(target, outcome, rationale, actor)
-        _save(locked, actor=actor, reason=reason)
+        audited_save(locked, actor=actor, reason=reason)
         notification_send(
             recipients=list(adapter.applicant_users(target)),
             subject=_("Decision on %(title)s: %(outcome)s")

@@ -8,10 +8,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from kiban.core.audit import audited_save
 from kiban.core.choices import Role
-from kiban.core.demo import DEMO_PASSWORD, DEMO_REASON
+from kiban.core.demo import DEMO_REASON, demo_user
 from kiban.core.fiscal import FiscalYear
-from kiban.core.models import Membership, Organisation, User
+from kiban.core.models import Organisation, User
 from kiban.programmes.models import Programme
 
 from . import services
@@ -259,30 +260,16 @@ MILESTONES = {
 }
 
 
-def _user(username: str, display_name: str, organisation: Organisation, role: str, title: str = "") -> User:
-    """A demo user (password kiban-demo) with one membership; an existing one is left as it is."""
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, display_name=display_name, email=f"{username}@example.jp")
-        user.set_password(DEMO_PASSWORD)
-        user._change_reason = DEMO_REASON
-        user.save()
-    Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role, defaults={"title": title}
-    )
-    return user
-
-
 def _demo_people(organisations: dict[str, Organisation]) -> dict[str, User]:
     people = {"hub_staff:大阪大学": User.objects.get(username="hub_staff")}
     for hub, key in HUBS:
         if hub != "大阪大学":
-            people[f"hub_staff:{hub}"] = _user(
+            people[f"hub_staff:{hub}"] = demo_user(
                 f"hub_staff_{key}", f"拠点スタッフ（デモ）{hub}", organisations[hub], Role.HUB_STAFF, "PM"
             )
     institutions = sorted({hub for hub, _key in HUBS} | set(OUTSIDE.values()))
     for number, institution in enumerate(institutions, start=1):
-        people[f"researcher:{institution}"] = _user(
+        people[f"researcher:{institution}"] = demo_user(
             f"seed_researcher_{number:02d}",
             f"研究者（デモ）{number:02d}",
             organisations[institution],
@@ -290,24 +277,21 @@ def _demo_people(organisations: dict[str, Organisation]) -> dict[str, User]:
             "准教授",
         )
     people["researcher:京都大学"] = User.objects.get(username="researcher")
-    people["reviewer"] = _user(
+    people["reviewer"] = demo_user(
         "reviewer", "評価委員（デモ）", organisations["理化学研究所"], Role.RESEARCHER, "評価委員"
     )
-    people["reviewer2"] = _user(
+    people["reviewer2"] = demo_user(
         "reviewer2", "評価委員２（デモ）", organisations["大阪市立大学"], Role.RESEARCHER, "評価委員"
     )
     people["company"] = User.objects.get(username="company")
-    people["company2"] = _user(
+    people["company2"] = demo_user(
         "company2", "企業担当（デモ）", organisations["デモ創薬株式会社（デモ）"], Role.COMPANY, "事業開発"
     )
     return people
 
 
 def _save(record, actor: User):
-    record._change_reason = DEMO_REASON
-    record._history_user = actor
-    record.save()
-    return record
+    return audited_save(record, actor=actor, reason=DEMO_REASON)
 
 
 def _decision_day(fiscal_year: int, rng: random.Random) -> datetime.date:

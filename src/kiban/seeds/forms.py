@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import active_users_with_role
 
 from .choices import PIPELINE, Modality, OutcomeKind, ProgrammeSlot, Stage
 from .icd10 import normalise_icd10, validate_icd10
@@ -48,9 +49,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _researchers():
-    return (
-        User.objects.filter(is_active=True, memberships__role=Role.RESEARCHER).distinct().order_by("username")
-    )
+    return active_users_with_role(Role.RESEARCHER).order_by("username")
 
 
 class SeedFieldsForm(forms.Form):
@@ -132,8 +131,10 @@ class SeedRegisterForm(SeedFieldsForm):
     def __init__(self, *args, user: User, hub_ids: frozenset[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs()
-        if len(hub_ids) == 1:
-            self.fields["hub"].initial = next(iter(hub_ids))
+        # The scope also holds sharing institutions; only hubs are offered.
+        own_hubs = list(hubs().filter(pk__in=hub_ids).values_list("pk", flat=True)[:2])
+        if len(own_hubs) == 1:
+            self.fields["hub"].initial = own_hubs[0]
         if hub_ids:
             self.fields["pi"].queryset = _researchers()
         else:

@@ -10,50 +10,43 @@ from dataclasses import dataclass
 import rules
 
 from kiban.core.choices import Role
-from kiban.core.models import Membership
-from kiban.core.rules import has_role, is_agency_officer, is_ministry_official, is_signed_in
+from kiban.core.rules import (
+    has_role,
+    is_agency_officer,
+    is_hub_staff,
+    is_ministry_official,
+    is_signed_in,
+    works_for_hub_of,
+)
+from kiban.core.selectors import hub_scope_ids, role_organisation_ids
 
 from .choices import Stage
 
 
 @dataclass(frozen=True)
 class SeedScope:
-    """The hubs a user works for as hub staff and the companies they belong to."""
+    """The organisations a user works for as hub staff (`kiban.core.selectors.hub_scope_ids`: a lead hub with
+    its sharing institutions) and the companies they belong to."""
 
     hub_ids: frozenset[int]
     company_ids: frozenset[int]
 
 
 def seed_scope(user) -> SeedScope:
-    """Read once per user object: hub staff of a sharing institution (分担機関) work for its lead hub too."""
-    if not getattr(user, "is_authenticated", False):
-        return SeedScope(frozenset(), frozenset())
-    cached = getattr(user, "_kiban_seed_scope", None)
-    if cached is None:
-        hubs, companies = set(), set()
-        rows = Membership.objects.filter(user=user, role__in=[Role.HUB_STAFF, Role.COMPANY]).values_list(
-            "role", "organisation_id", "organisation__lead_organisation_id"
-        )
-        for role, organisation_id, lead_id in rows:
-            if role == Role.HUB_STAFF:
-                hubs.update(i for i in (organisation_id, lead_id) if i)
-            else:
-                companies.add(organisation_id)
-        cached = SeedScope(frozenset(hubs), frozenset(companies))
-        user._kiban_seed_scope = cached
-    return cached
+    """Read once per user object (both parts are cached on it)."""
+    return SeedScope(
+        hub_ids=hub_scope_ids(user=user),
+        company_ids=role_organisation_ids(user=user, role=Role.COMPANY),
+    )
 
 
-is_hub_staff = has_role(Role.HUB_STAFF)
 is_researcher = has_role(Role.RESEARCHER)
 is_company_member = has_role(Role.COMPANY)
 # The agency and the ministry oversee the whole programme: they read every seed and change none.
 is_overseer = is_agency_officer | is_ministry_official | rules.is_superuser
 
 
-@rules.predicate
-def is_seed_hub_staff(user, seed) -> bool:
-    return seed is not None and seed.hub_id in seed_scope(user).hub_ids
+is_seed_hub_staff = works_for_hub_of(lambda seed: seed.hub_id, name="is_seed_hub_staff")
 
 
 @rules.predicate
@@ -78,9 +71,7 @@ def has_seed_nda(user, seed) -> bool:
     return seed.ndas.filter(company_id__in=companies).exists()
 
 
-@rules.predicate
-def manages_hub(user, hub) -> bool:
-    return hub is not None and hub.pk in seed_scope(user).hub_ids
+manages_hub = works_for_hub_of(lambda hub: hub.pk, name="manages_hub")
 
 
 def seed_team_ids(seed) -> set[int]:

@@ -1,20 +1,22 @@
 """Writes of seeds: registration, stage-gate decisions, yearly records, outcomes, company interest and NDAs.
 
-Every function is keyword-only and runs in one transaction; what it saves carries a `_change_reason` and the
-acting user, so the audit trail says who did what and why. The stage changes only in
-`seed_decision_apply`, through the seed's state machine.
+Every function is keyword-only and runs in one transaction; what it saves goes through
+`kiban.core.audit.audited_save` with the acting user and a reason, so the audit trail says who did what and
+why. The stage changes only in `seed_decision_apply`, through the seed's state machine.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 from kiban.reviews.choices import RoundState
@@ -56,13 +58,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _save(instance: models.Model, *, actor: User | None, reason: str) -> None:
-    instance._change_reason = reason
-    if actor is not None:
-        instance._history_user = actor
-    instance.save()
-
-
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -77,19 +72,11 @@ def _check_date(day: datetime.date, what: str) -> None:
 
 def hub_staff_of(hub_id: int) -> list[User]:
     """The active hub staff of a hub and of its sharing institutions."""
-    return list(
-        User.objects.filter(
-            models.Q(memberships__organisation_id=hub_id)
-            | models.Q(memberships__organisation__lead_organisation_id=hub_id),
-            memberships__role=Role.HUB_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+    return list(hub_staff_for(organisation_id=hub_id))
 
 
 def _origin(hub: Organisation, institution: Organisation) -> str:
-    inside = institution.pk == hub.pk or institution.lead_organisation_id == hub.pk
-    return Origin.INSIDE if inside else Origin.OUTSIDE
+    return Origin.INSIDE if institution.pk in hub_group_ids([hub.pk]) else Origin.OUTSIDE
 
 
 def _refuse_if_terminated(seed: Seed, what: str) -> None:
@@ -106,12 +93,10 @@ def _set_team(seed: Seed, team: list[User], actor: User, reason: str) -> None:
     present = {member.user_id: member for member in seed.members.all()}
     for user_id, member in present.items():
         if user_id not in wanted:
-            member._change_reason = reason
-            member._history_user = actor
-            member.delete()
+            audited_delete(member, actor=actor, reason=reason)
     for user_id, user in wanted.items():
         if user_id not in present:
-            _save(SeedMember(seed=seed, user=user), actor=actor, reason=reason)
+            audited_save(SeedMember(seed=seed, user=user), actor=actor, reason=reason)
 
 
 # --- registration and edits
@@ -182,7 +167,7 @@ def seed_register(
     _validate(seed)
     reason = _("Seed registered at %(hub)s") % {"hub": hub.name}
     with transaction.atomic():
-        _save(seed, actor=actor, reason=reason)
+        audited_save(seed, actor=actor, reason=reason)
         _set_team(seed, team or [], actor, reason)
         notification_send(
             recipients=[u for u in [*hub_staff_of(hub.pk), pi] if u.pk != actor.pk],
@@ -234,7 +219,7 @@ def seed_update(
             setattr(seed, name, value)
         seed.origin = _origin(seed.hub, seed.institution)
         _validate(seed)
-        _save(seed, actor=actor, reason=reason)
+        audited_save(seed, actor=actor, reason=reason)
         if team is not None:
             _set_team(seed, team, actor, reason)
     return seed
@@ -335,8 +320,8 @@ def seed_decision_apply(
             "to": Stage(locked.stage).label,
             "rationale": rationale,
         }
-        _save(locked, actor=actor, reason=reason)
-        _save(gate, actor=actor, reason=reason)
+        audited_save(locked, actor=actor, reason=reason)
+        audited_save(gate, actor=actor, reason=reason)
         if locked.stage == Stage.TERMINATED:
             # Nobody scores a terminated seed: its rounds still open for scoring are closed.
             for round_ in rounds_for(locked).filter(state=RoundState.OPEN):
@@ -398,7 +383,7 @@ def seed_funding_record(
             reason = _("Research funds corrected from %(old)s yen") % {"old": f"{funding.amount_yen:,}"}
         funding.amount_yen = amount_yen
         funding.note = note.strip()
-        _save(funding, actor=actor, reason=reason)
+        audited_save(funding, actor=actor, reason=reason)
     return funding
 
 
@@ -412,7 +397,7 @@ def milestone_add(
         raise ValidationError(_("Say what the milestone is."), "title")
     milestone = Milestone(seed=seed, fiscal_year=fiscal_year, title=title, due_on=due_on)
     with transaction.atomic():
-        _save(milestone, actor=actor, reason=_("Milestone planned"))
+        audited_save(milestone, actor=actor, reason=_("Milestone planned"))
     return milestone
 
 
@@ -426,7 +411,7 @@ def milestone_achieve(*, milestone: Milestone, achieved_on: datetime.date, actor
         )
     milestone.achieved_on = achieved_on
     with transaction.atomic():
-        _save(milestone, actor=actor, reason=_("Milestone reached"))
+        audited_save(milestone, actor=actor, reason=_("Milestone reached"))
     return milestone
 
 
@@ -449,7 +434,7 @@ def progress_report_submit(
         seed=seed, fiscal_year=fiscal_year, summary=summary, submitted_on=submitted_on, submitted_by=actor
     )
     with transaction.atomic():
-        _save(report, actor=actor, reason=_("Progress report submitted"))
+        audited_save(report, actor=actor, reason=_("Progress report submitted"))
         notification_send(
             recipients=[u for u in hub_staff_of(seed.hub_id) if u.pk != actor.pk],
             subject=_("Progress report: %(title)s") % {"title": seed.title},
@@ -499,7 +484,7 @@ def outcome_record(
         recorded_by=actor,
     )
     with transaction.atomic():
-        _save(
+        audited_save(
             outcome,
             actor=actor,
             reason=_("Outcome recorded: %(kind)s") % {"kind": outcome.get_kind_display()},
@@ -531,7 +516,7 @@ def interest_register(*, seed: Seed, message: str = "", actor: User) -> CompanyI
     )
     try:
         with transaction.atomic():
-            _save(interest, actor=actor, reason=_("Company interest registered"))
+            audited_save(interest, actor=actor, reason=_("Company interest registered"))
             recipients = [*hub_staff_of(seed.hub_id), seed.pi]
             notification_send(
                 recipients=recipients,
@@ -565,10 +550,8 @@ def nda_record(
         seed=seed, company=company, signed_on=signed_on, note=note.strip(), recorded_by=actor
     )
     with transaction.atomic():
-        _save(nda, actor=actor, reason=_("NDA recorded with %(company)s") % {"company": company.name})
-        members = User.objects.filter(
-            memberships__organisation=company, memberships__role=Role.COMPANY, is_active=True
-        ).distinct()
+        audited_save(nda, actor=actor, reason=_("NDA recorded with %(company)s") % {"company": company.name})
+        members = active_users_with_role(Role.COMPANY, organisation_ids=[company.pk])
         notification_send(
             recipients=list(members),
             subject=_("NDA recorded: %(title)s") % {"title": seed.title},

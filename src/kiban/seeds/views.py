@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
 
 from . import selectors, services
 from .charts import pipeline_chart, stage_up_chart
-from .exports import as_csv, as_xlsx, dashboard_sheets, seed_sheet
+from .exports import dashboard_sheets, seed_sheet
 from .filtersets import SeedFilter
 from .forms import (
     FundingForm,
@@ -32,17 +33,6 @@ from .models import Milestone, Seed
 from .reviewing import SeedStageGateAdapter
 from .rules import seed_scope
 from .tables import SeedTable
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, file_format: str, filename: str) -> HttpResponse:
-    media_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX
-    return HttpResponse(
-        content,
-        content_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}.{file_format}"'},
-    )
 
 
 def _errors(form) -> str:
@@ -82,8 +72,7 @@ def seed_export(request, file_format: str):
         raise PermissionDenied(_("You may not see seeds."))
     seeds = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user)).qs
     sheet = seed_sheet(seeds.order_by("-registered_on", "-pk"))
-    content = as_csv([sheet]) if file_format == "csv" else as_xlsx([sheet])
-    return _download(content, file_format, "kiban-seeds")
+    return export_sheets_response(sheets=[sheet], filename="kiban-seeds", fmt=file_format)
 
 
 # --- registration and edits
@@ -408,6 +397,8 @@ def dashboard(request, hub_id: int | None = None):
 @login_required
 def dashboard_export(request, file_format: str, hub_id: int | None = None):
     hub = _dashboard_hub(request, hub_id)
-    sheets = dashboard_sheets(selectors.dashboard(hub=hub))
-    content = as_csv(sheets) if file_format == "csv" else as_xlsx(sheets)
-    return _download(content, file_format, f"kiban-seeds-dashboard-{hub.pk if hub else 'nationwide'}")
+    return export_sheets_response(
+        sheets=dashboard_sheets(selectors.dashboard(hub=hub)),
+        filename=f"kiban-seeds-dashboard-{hub.pk if hub else 'nationwide'}",
+        fmt=file_format,
+    )

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from kiban.core.audit import audited_save
 from kiban.core.choices import Role
 from kiban.core.models import User
+from kiban.core.selectors import active_users_with_role
 from kiban.core.services import notification_send
 
 from .choices import FigureKind
@@ -46,19 +48,16 @@ def sequencing_figure_record(
         released=released,
         source=reason,
     )
-    figure._change_reason = reason
     try:
         with transaction.atomic():
-            figure.save()
+            audited_save(figure, actor=actor, reason=reason)
     except IntegrityError as error:
         raise ValidationError(
             _("A figure for this funder on %(date)s is already recorded."),
             "duplicate_figure",
             params={"date": as_of.isoformat()},
         ) from error
-    followers = User.objects.filter(
-        memberships__role__in=[Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL], is_active=True
-    ).distinct()
+    followers = active_users_with_role(Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL)
     notification_send(
         recipients=list(followers),
         subject=_("Sequencing progress: %(funder)s, %(date)s")

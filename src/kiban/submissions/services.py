@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
+from kiban.core.audit import audited_save
 from kiban.core.models import Organisation, User
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
@@ -181,10 +182,12 @@ def _transition(
         setattr(submission, spec.stamp, timezone.now())
         for name, value in values.items():
             setattr(submission, name, value)
-        submission._change_reason = record_as or str(spec.audit) % {"reason": reason or "—"}
-        submission._history_user = actor
-        submission.full_clean()
-        submission.save()
+        audited_save(
+            submission,
+            actor=actor,
+            reason=record_as or str(spec.audit) % {"reason": reason or "—"},
+            full_clean=True,
+        )
         if notify:
             _notify(submission, action, actor, reason)
     return submission
@@ -311,11 +314,8 @@ def call_create(
         closes_on=closes_on,
         description=description.strip(),
     )
-    call._change_reason = _("Call opened")
-    call._history_user = actor
     with transaction.atomic():
-        call.full_clean()
-        call.save()
+        audited_save(call, actor=actor, reason=_("Call opened"), full_clean=True)
     return call
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kiban.certification import selectors, services
 from kiban.certification.choices import ApplicationState, Provision
-from kiban.certification.models import FunctionItem, StaffMember
+from kiban.certification.models import FunctionItem, FunctionResponse, StaffMember
 from kiban.core.selectors import attachments_for
 
 from .conftest import signed_in
@@ -306,3 +306,17 @@ def test_evidence_is_attached_to_the_draft_and_readable_by_whoever_sees_the_appl
     url = reverse("core:attachment-download", args=[attachment.pk])
     assert signed_in(hub_user).get(url).status_code == 200
     assert signed_in(other_hub_user).get(url).status_code == 403
+
+
+def test_the_audit_trail_names_who_prepared_and_submitted_the_application(complete_application, hub_user):
+    # given a complete draft prepared by the hub's staff through the services (no request, no middleware)
+    # when they submit it
+    services.application_submit(application=complete_application, actor=hub_user)
+
+    # then every kept change of the application and its answers names them, with the reason
+    changes = complete_application.history.order_by("history_id")
+    last = changes.last()
+    assert (last.history_user, last.history_change_reason) == (hub_user, "Application submitted")
+    assert {c.history_user for c in changes} == {hub_user}
+    answers = FunctionResponse.history.filter(application_id=complete_application.pk)
+    assert answers.exists() and {a.history_user for a in answers} == {hub_user}

@@ -4,9 +4,11 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kiban.core import selectors
+from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
 from kiban.core.models import ApiToken, Organisation, User
 from kiban.core.testing import assert_constant_queries, client_for
@@ -31,12 +33,6 @@ def auditor_client(db):
     return client_for(Role.AUDITOR)
 
 
-def save_as(obj, user: User, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.save()
-
-
 def backdate(organisation: Organisation, when: datetime.datetime) -> None:
     """Moves the newest kept change of the organisation to the given moment."""
     newest = Organisation.history.filter(id=organisation.pk).order_by("-history_id").first()
@@ -49,7 +45,7 @@ def test_a_change_with_a_reason_is_kept_with_who_when_and_why(official):
 
     # when the ministry official corrects the English name and says why
     kyoto.name_en = "Kyoto University"
-    save_as(kyoto, official, "英語名の訂正")
+    audited_save(kyoto, actor=official, reason="英語名の訂正")
 
     # then the audit trail shows it first, with who, when and why
     page = selectors.audit_trail(audit_filter=selectors.AuditFilter(model="core.organisation"))
@@ -80,13 +76,13 @@ def test_a_change_made_through_a_page_is_kept_with_the_signed_in_user(client, of
 def kept_changes(official, officer, auditor_client):
     """Four changes to organisations by two people on four days of FY2021 (Tokyo time)."""
     kyoto = Organisation(name="京都大学", name_en="Kyoto Univ.", kind="translational_hub")
-    save_as(kyoto, official, "新規登録")
+    audited_save(kyoto, actor=official, reason="新規登録")
     backdate(kyoto, datetime.datetime(2021, 4, 1, 0, 30, tzinfo=TOKYO))  # still 31 March in UTC
     osaka = Organisation(name="大阪大学", kind="translational_hub")
-    save_as(osaka, officer, "新規登録（拠点）")
+    audited_save(osaka, actor=officer, reason="新規登録（拠点）")
     backdate(osaka, datetime.datetime(2021, 5, 10, 12, 0, tzinfo=TOKYO))
     kyoto.name_en = "Kyoto University"
-    save_as(kyoto, official, "英語名の訂正")
+    audited_save(kyoto, actor=official, reason="英語名の訂正")
     backdate(kyoto, datetime.datetime(2021, 6, 15, 12, 0, tzinfo=TOKYO))
     osaka._history_user = officer
     osaka._change_reason = "重複登録"
@@ -148,7 +144,7 @@ def test_the_audit_page_filters_by_user_change_reason_and_dates(
 
 def test_the_audit_page_filters_across_record_types_by_user(auditor_client, kept_changes, official):
     token = ApiToken(user=official, name="notebook", key_hash="h2", key_hint="kbn_")
-    save_as(token, official, "API token created")
+    audited_save(token, actor=official, reason="API token created")
 
     response = auditor_client.get("/audit/", {"username": "watanabe"})
 
@@ -228,7 +224,7 @@ def test_the_audit_page_runs_the_same_number_of_queries_as_changes_grow(auditor_
     def add_changes(count: int) -> None:
         for _ in range(count):
             organisation = Organisation(name=f"機関 {Organisation.objects.count()}", kind="university")
-            save_as(organisation, official, "新規登録")
+            audited_save(organisation, actor=official, reason="新規登録")
 
     assert_constant_queries(auditor_client, "/audit/", add_changes)
 
@@ -257,3 +253,37 @@ def test_the_organisation_page_runs_the_same_number_of_queries_as_people_grow(db
             )
 
     assert_constant_queries(client_for(Role.RESEARCHER), f"/organisations/{kyoto.pk}/", add_people)
+
+
+def test_audited_save_and_delete_keep_who_and_why_outside_any_request(official):
+    # given no request (a command, a task or an API token call has no middleware to name the user)
+    kyoto = Organisation(name="京都大学", kind="translational_hub")
+
+    # when a record is created, changed with only one field written, and deleted through the helpers
+    audited_save(kyoto, actor=official, reason="新規登録")
+    kyoto.name_en = "Kyoto University"
+    audited_save(kyoto, actor=official, reason="英語名の追加", update_fields=["name_en"])
+    kept_id = kyoto.pk
+    audited_delete(kyoto, actor=official, reason="重複登録の削除")
+
+    # then every history row names the official and the reason
+    rows = list(Organisation.history.filter(id=kept_id).order_by("history_id"))
+    assert [(r.history_type, r.history_user, r.history_change_reason) for r in rows] == [
+        ("+", official, "新規登録"),
+        ("~", official, "英語名の追加"),
+        ("-", official, "重複登録の削除"),
+    ]
+    assert rows[1].name_en == "Kyoto University"
+
+
+def test_audited_save_with_full_clean_saves_nothing_when_the_record_is_invalid(official):
+    # given an organisation without a name
+    nameless = Organisation(name="", kind="translational_hub")
+
+    # when it is saved with the model's checks
+    with pytest.raises(ValidationError):
+        audited_save(nameless, actor=official, reason="新規登録", full_clean=True)
+
+    # then nothing was saved and no history row was written
+    assert not Organisation.objects.exists()
+    assert not Organisation.history.exists()
