@@ -471,20 +471,30 @@ def application_attach(request, pk: int):
     return redirect(application)
 
 
-@login_required
-@require_POST
-def application_submit(request, pk: int):
-    """The applicant's hub staff: submit a complete draft for review."""
-    application = _editable(request, pk)
-    application = selectors.application_detail(pk=application.pk)
+def _lifecycle_action(request, application: CertificationApplication, write, success: str):
+    """A lifecycle button of the application's page: the service's refusals become messages, as does its
+    success; a PermissionDenied from the service is the 403 page."""
     try:
-        services.application_submit(application=application, actor=request.user)
+        write()
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
     else:
-        messages.success(request, _("The application is submitted for review."))
+        messages.success(request, success)
     return redirect(application)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    """The applicant's hub staff: submit a complete draft for review, or resubmit one returned for changes."""
+    application = selectors.application_detail(pk=_editable(request, pk).pk)
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_submit(application=application, actor=request.user),
+        _("The application is submitted for review."),
+    )
 
 
 @login_required
@@ -492,16 +502,14 @@ def application_submit(request, pk: int):
 def application_withdraw(request, pk: int):
     """The applicant's hub staff: withdraw an application that is not yet decided."""
     application = _application_or_403(request, pk)
-    try:  # the service refuses (PermissionDenied: 403) anyone but the applicant's hub staff
-        services.application_withdraw(
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_withdraw(
             application=application, reason=request.POST.get("reason", ""), actor=request.user
-        )
-    except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
-    else:
-        messages.success(request, _("The application is withdrawn."))
-    return redirect(application)
+        ),
+        _("The application is withdrawn."),
+    )
 
 
 @login_required
@@ -509,16 +517,14 @@ def application_withdraw(request, pk: int):
 def application_return(request, pk: int):
     """The ministry and the agency: return a submitted application for changes (差戻し), saying what."""
     application = _application_or_403(request, pk)
-    try:  # the service refuses (PermissionDenied: 403) anyone but the ministry and the agency
-        services.application_return(
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_return(
             application=application, reason=request.POST.get("reason", ""), actor=request.user
-        )
-    except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
-    else:
-        messages.success(request, _("The application is returned for changes; the hub's staff are told."))
-    return redirect(application)
+        ),
+        _("The application is returned for changes; the hub's staff are told."),
+    )
 
 
 # --- calls
