@@ -10,12 +10,14 @@ from kiban.core.choices import OrganisationKind, Role
 from kiban.core.models import Organisation, User
 from kiban.core.testing import user_with_role
 
-from .models import Proposal
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, plus the tables of the test-only Proposal and its history."""
+    """The test database, plus the test-only Proposal and its history table. The model is defined here,
+    not at collection: once defined it is in the app registry (deletions of users look for its rows, the
+    audit trail lists its history), so it exists only in a session whose tables hold it."""
+    from .models import Proposal
+
     with django_db_blocker.unblock(), connection.schema_editor() as editor:
         editor.create_model(Proposal)
         editor.create_model(Proposal.history.model)
@@ -44,11 +46,13 @@ def officer(db) -> User:
 
 
 @pytest.fixture
-def proposal(applicant, university) -> Proposal:
+def proposal(applicant, university):
+    from .models import Proposal
+
     return Proposal.objects.create(organisation=university, created_by=applicant, title="Cryo-EM time")
 
 
-def submitted(proposal: Proposal, applicant: User) -> Proposal:
+def submitted(proposal, applicant: User):
     from kiban.submissions import services
 
     return services.submission_submit(submission=proposal, actor=applicant)

@@ -1,4 +1,5 @@
-"""A request of an imaginary system that uses every state of the lifecycle; its tables exist only in tests."""
+"""A request of an imaginary system that uses every state of the lifecycle; its tables exist only in tests.
+Imported only by conftest's django_db_setup (which creates the tables) and the fixtures after it."""
 
 import rules
 from django.db import models

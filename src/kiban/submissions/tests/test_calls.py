@@ -107,4 +107,4 @@ def test_a_rule_code_names_one_rule():
         eligibility.register(
             eligibility.EligibilityRule("academic_only", "Other", "Other %(call)s", lambda o, d: True)
         )
-    assert [r.code for r in eligibility.registered_rules()] == ["academic_only", "certified_institution"]
+    assert {"academic_only", "certified_institution"} <= {r.code for r in eligibility.registered_rules()}
