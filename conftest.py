@@ -52,11 +52,9 @@ def _isolated_settings(settings, tmp_path):
 
 @pytest.fixture
 def demo_data(db):
-    """The full demo data set, as `kiban demo` loads it."""
-    from kiban.core.demo import load_core
-    from kiban.facilities.demo import load_facilities
-    from kiban.programmes.demo import load_programmes
+    """The organisations, demo users, programmes and cryo-EM sites, through the loaders the apps register
+    for `kiban demo`. Tests needing the seeds, certification or the genome panel load those as well
+    (`kiban.core.registry.load_demo("seeds")`): they take far longer."""
+    from kiban.core.registry import load_demo
 
-    load_core()
-    load_programmes()
-    load_facilities()
+    load_demo("programmes", "facilities")

@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "kiban.sequencing",
     "kiban.reviews",
     "kiban.submissions",
+    "kiban.agreements",
     "kiban.seeds",
     "kiban.certification",
+    "kiban.ledger",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,15 @@ KIBAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("KIBAN_ATTACHMENT_MAX_BYTES", 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Disclosure control (kiban/core/disclosure.py) of counts shown to people not entitled to the records: counts
+# below the minimum cell size are shown as "<10", larger ones get the same noise for the same caller and
+# question (discrete Laplace of this scale; 0 turns it off), and a caller may ask this many distinct counting
+# questions within the window (seconds) before being told to wait.
+KIBAN_DISCLOSURE_MIN_CELL = int(os.environ.get("KIBAN_DISCLOSURE_MIN_CELL", 10))
+KIBAN_DISCLOSURE_NOISE_SCALE = float(os.environ.get("KIBAN_DISCLOSURE_NOISE_SCALE", 2))
+KIBAN_DISCLOSURE_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_QUERY_BUDGET", 100))
+KIBAN_DISCLOSURE_WINDOW_SECONDS = int(os.environ.get("KIBAN_DISCLOSURE_WINDOW_SECONDS", 3600))
+
 # E-mail: printed on the console in development, sent through the SMTP relay KIBAN_EMAIL_HOST in production.
 _email_backend = os.environ.get(
     "KIBAN_EMAIL_BACKEND",
@@ -202,7 +213,7 @@ X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # semantic.html, paged by core/_pager.html
 
 LOGGING = {
     "version": 1,

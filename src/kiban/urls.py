@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/", include("kiban.reviews.urls")),
     path("seeds/", include("kiban.seeds.urls")),
     path("certification/", include("kiban.certification.urls")),
+    path("ledger/", include("kiban.ledger.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -75,15 +75,11 @@ def browser() -> Iterator:
 @pytest.fixture
 def site(browser, transactional_db, live_server, settings) -> str:
     """The live server's base URL, with the demo data loaded (as `kiban demo` loads it)."""
-    from kiban.core.demo import load_core
-    from kiban.facilities.demo import load_facilities
-    from kiban.programmes.demo import load_programmes
+    from kiban.core.registry import load_demo
 
     # The demo users' passwords are hashed on every load; a fast hasher keeps each test to about a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_core()
-    load_programmes()
-    load_facilities()
+    load_demo("programmes", "facilities")  # as the demo_data fixture: the loaders the apps register
     return live_server.url
 
 

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
-from kiban.api import ApiError
+from kiban.core.apikit import ApiError, Page, Rows
 from kiban.core.models import Organisation
+from kiban.core.permissions import require
 from kiban.submissions.models import Call
 
 from . import selectors, services
@@ -197,14 +200,9 @@ def _summary(application: CertificationApplication) -> dict:
 
 def _visible(request, application_id: int, *, change: bool = False) -> CertificationApplication:
     application = get_object_or_404(CertificationApplication, pk=application_id)
-    if not request.user.has_perm("certification.view_certificationapplication", application):
-        raise ApiError(403, "You may not see this application.", "forbidden")
-    if change and not request.user.has_perm("certification.change_certificationapplication", application):
-        raise ApiError(
-            403,
-            "Only the applicant's hub staff change an application, and only while it is a draft.",
-            "forbidden",
-        )
+    require(request.user, "certification.view_certificationapplication", application)
+    if change:
+        require(request.user, "certification.change_certificationapplication", application)
     return selectors.application_detail(pk=application_id)
 
 
@@ -265,16 +263,19 @@ def _day(on: datetime.date | None) -> datetime.date:
 
 
 @router.get("/certificates", response=list[CertificateOut], summary="Every certificate (any signed-in user)")
+@paginate(Page)
 def certificate_list(request, on: datetime.date | None = None, valid_only: bool = False):
     """`on` (YYYY-MM-DD, default today) sets the day `valid_on_day` is judged on; `valid_only` lists only the
     certificates valid that day: the certified institutions."""
+    require(request.user, "certification.view_certificate")
     day = _day(on)
     certificates = selectors.certified_institutions(on=day) if valid_only else selectors.certificate_list()
-    return [_certificate_out(c, day) for c in certificates]
+    return Rows(certificates, lambda certificate: _certificate_out(certificate, day))
 
 
 @router.get("/certificates/{certificate_id}", response=CertificateOut, summary="One certificate")
 def certificate_detail(request, certificate_id: int, on: datetime.date | None = None):
+    require(request.user, "certification.view_certificate")
     certificate = get_object_or_404(selectors.certificate_list(), pk=certificate_id)
     return _certificate_out(certificate, _day(on))
 
@@ -297,8 +298,10 @@ def eligibility(request, organisation_id: int, on: datetime.date | None = None):
 
 
 @router.get("/functions", response=list[FunctionItemOut], summary="The function table (classes ①②③)")
+@paginate(Page)
 def function_list(request):
-    return list(selectors.function_items())
+    require(request.user, "certification.view_functionitem")
+    return selectors.function_items()
 
 
 @router.get(
@@ -306,14 +309,14 @@ def function_list(request):
     response=list[ApplicationSummaryOut],
     summary="Applications you may see (hub staff: their own; reviewers: assigned; ministry and agency: all)",
 )
+@paginate(Page)
 def application_list(request):
-    return [_summary(a) for a in selectors.application_list(user=request.user)]
+    return Rows(selectors.application_list(user=request.user), _summary)
 
 
 @router.post("/applications", response={201: ApplicationOut}, summary="Start a draft (hub staff)")
 def application_create(request, payload: ApplicationIn):
-    if not request.user.has_perm("certification.add_certificationapplication"):
-        raise ApiError(403, "Only hub staff apply for certification.", "forbidden")
+    require(request.user, "certification.add_certificationapplication")
     application = services.application_create(
         round=get_object_or_404(CertificationRound, pk=payload.round_id),
         organisation=get_object_or_404(Organisation, pk=payload.organisation_id),
@@ -347,7 +350,7 @@ def function_response(request, application_id: int, item_code: str, payload: Res
     item = get_object_or_404(FunctionItem, code=item_code)
     partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
     if len(partners) != len(set(payload.partner_ids)):
-        raise ApiError(400, "Some partner_ids name no organisation.", "unknown_partner")
+        raise ApiError(400, _("Some partner_ids name no organisation."), "unknown_partner")
     response = services.function_response_save(
         application=application,
         item=item,
@@ -452,8 +455,10 @@ def application_withdraw(request, application_id: int, payload: WithdrawIn):
 
 
 @router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
+@paginate(Page)
 def call_list(request):
-    return list(selectors.call_list())
+    require(request.user, "certification.view_call")
+    return selectors.call_list()
 
 
 @router.post(
@@ -462,8 +467,7 @@ def call_list(request):
     summary="Enter your institution (refused, with the reason, when the call is for certified institutions)",
 )
 def call_enter(request, call_id: int, payload: EntryIn):
-    if not request.user.has_perm("certification.add_callentry"):
-        raise ApiError(403, "Only hub staff enter their institution into a call.", "forbidden")
+    require(request.user, "certification.add_callentry")
     entry = services.call_entry_create(
         call=get_object_or_404(selectors.call_list(), pk=call_id),
         organisation=get_object_or_404(Organisation, pk=payload.organisation_id),

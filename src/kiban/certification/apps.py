@@ -10,6 +10,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification of support institutions")
 
     def ready(self) -> None:
+        from kiban.core.registry import register_demo_loader, register_navigation
         from kiban.reviews.registry import register
 
         from . import eligibility  # noqa: F401  registers "certified institutions only" for calls
@@ -17,3 +18,17 @@ class CertificationConfig(AppConfig):
         from .review import CertificationApplicationAdapter
 
         register(CertificationApplication, CertificationApplicationAdapter())
+
+        register_navigation(
+            "certification:certified-list",
+            _("Certification"),
+            permission="certification.view_certificate",
+            order=30,
+        )
+        # After the seeds: their demo creates the hubs' staff users the applications are prepared by.
+        register_demo_loader(
+            "certification",
+            "Certification of support institutions",
+            "kiban.certification.demo.load_certification",
+            after=("core", "programmes", "seeds"),
+        )

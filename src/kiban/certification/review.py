@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kiban.core.choices import Role
 from kiban.core.models import User
+from kiban.reviews.models import Decision
 
 from . import selectors, services
 from .choices import ApplicationState, DecisionOutcome
@@ -70,11 +71,14 @@ class CertificationApplicationAdapter:
         """A round was opened: the application is under review, unless another round is still under way."""
         services.application_review_start(application=target, review_round=round, actor=actor)
 
-    def apply_decision(
-        self, target: CertificationApplication, outcome: str, rationale: str, actor: User
-    ) -> None:
+    def apply_decision(self, target: CertificationApplication, decision: Decision) -> None:
         """The ministerial decision: certifying issues a certificate (five years); refused for anyone else."""
-        services.application_decide(application=target, outcome=outcome, rationale=rationale, actor=actor)
+        services.application_decide(
+            application=target,
+            outcome=decision.outcome,
+            rationale=decision.rationale,
+            actor=decision.decided_by,
+        )
 
     def url(self, target: CertificationApplication) -> str:
         return target.get_absolute_url()

@@ -1,7 +1,9 @@
 """Who may see and change certification applications, certificates and calls."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import (
     is_agency_officer,
     is_hub_staff,
@@ -64,3 +66,39 @@ rules.add_perm("certification.add_call", is_signed_in & is_official)
 rules.add_perm("certification.add_callentry", is_signed_in & is_hub_staff)
 # Entries to a call: the ministry and the agency see all; hub staff their own institution's.
 rules.add_perm("certification.view_callentry", is_signed_in & (is_official | is_hub_staff))
+
+# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+register_refusals(
+    {
+        "certification.view_certificate": _("You may not see certificates."),
+        "certification.view_call": _("You may not see calls."),
+        "certification.view_functionitem": _("You may not see the function table."),
+        "certification.list_applications": _(
+            "Only hub staff, the ministry and the agency see certification applications."
+        ),
+        "certification.view_certificationapplication": _("You may not see this application."),
+        "certification.add_certificationapplication": _("Only hub staff apply for certification."),
+        "certification.change_certificationapplication": _(
+            "Only the applicant's hub staff change an application, and only while it is a draft."
+        ),
+        "certification.submit_certificationapplication": _(
+            "Only the applicant's hub staff submit an application."
+        ),
+        "certification.withdraw_certificationapplication": _(
+            "Only the applicant's hub staff withdraw an application."
+        ),
+        "certification.return_certificationapplication": _(
+            "Only the ministry and the agency return an application for changes."
+        ),
+        "certification.review_certificationapplication": _(
+            "Only the ministry and the agency put an application under review."
+        ),
+        "certification.decide_certificationapplication": _("Only the ministry decides on certification."),
+        "certification.change_certificate": _("Only the ministry changes a certificate's validity."),
+        "certification.add_call": _("Only the ministry and the agency open calls."),
+        "certification.add_callentry": _("Only hub staff enter their institution into a call."),
+        "certification.view_callentry": _(
+            "Only the ministry, the agency and hub staff see a call's entries."
+        ),
+    }
+)

@@ -1,10 +1,11 @@
 """Pages of certification: certified institutions, applications mirroring the source's table, calls."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
+from kiban.core.pages import PageError, page_errors, paginate
+from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
 from kiban.submissions import services as lifecycle
@@ -43,13 +46,22 @@ from .forms import (
 )
 from .models import Certificate, CertificationApplication, StaffMember, TrainingRecord
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def _day(request) -> datetime.date:
-    """The day asked for in ?on=YYYY-MM-DD, or today."""
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
+    """The day asked for in ?on=YYYY-MM-DD, today when absent, or a PageError (400) for anything else."""
+    raw = request.GET.get("on", "").strip()
+    if not raw:
         return timezone.localdate()
+    if _ISO_DAY.fullmatch(raw):  # fromisoformat alone also reads 20240401 and 2024-W14-1
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass  # 2024-02-30
+    raise PageError(
+        400, _("“%(value)s” is not a day: write it as YYYY-MM-DD, for example 2024-04-01.") % {"value": raw}
+    )
 
 
 def _error_text(error: ValidationError) -> str:
@@ -74,19 +86,18 @@ def _form_page(request, form, *, heading: str, back: tuple[str, str], status: in
 
 # --- certified institutions (every signed-in user)
 @login_required
+@page_errors
 def certified_list(request):
     """Any signed-in user: the institutions certified on a day (today unless ?on=) and every certificate."""
-    if not request.user.has_perm("certification.view_certificate"):
-        raise PermissionDenied(_("You may not see certificates."))
+    require(request.user, "certification.view_certificate")
     day = _day(request)
-    certificates = list(selectors.certificate_list())
     return render(
         request,
         "certification/certified_list.html",
         {
             "day": day,
-            "valid": [c for c in certificates if c.is_valid_on(day)],
-            "certificates": certificates,
+            "valid": list(selectors.certified_institutions(on=day)),
+            "certificates": paginate(request, selectors.certificate_list()),
             "can_list_applications": request.user.has_perm("certification.list_applications"),
         },
     )
@@ -95,8 +106,7 @@ def certified_list(request):
 @login_required
 def certificate_detail(request, pk: int):
     """Any signed-in user: one certificate, its validity and its renewals."""
-    if not request.user.has_perm("certification.view_certificate"):
-        raise PermissionDenied(_("You may not see certificates."))
+    require(request.user, "certification.view_certificate")
     certificate = get_object_or_404(
         Certificate.objects.select_related("organisation", "application__round", "renews", "issued_by"), pk=pk
     )
@@ -118,8 +128,7 @@ def certificate_detail(request, pk: int):
 @login_required
 def certificate_validity(request, pk: int):
     """Ministry officials only: a validity other than five years, as the decision says, with a reason."""
-    if not request.user.has_perm("certification.change_certificate"):
-        raise PermissionDenied(_("Only the ministry changes a certificate's validity."))
+    require(request.user, "certification.change_certificate")
     certificate = get_object_or_404(Certificate.objects.select_related("organisation"), pk=pk)
     form = ValidityForm(request.POST or None, initial={"valid_until": certificate.valid_until})
     if request.method == "POST" and form.is_valid():
@@ -148,17 +157,15 @@ def certificate_validity(request, pk: int):
 
 # --- applications
 @login_required
+@page_errors
 def application_list(request):
     """Hub staff (their institution's), the ministry and the agency (all): applications by round."""
-    if not request.user.has_perm("certification.list_applications"):
-        raise PermissionDenied(
-            _("Only hub staff, the ministry and the agency see certification applications.")
-        )
+    require(request.user, "certification.list_applications")
     return render(
         request,
         "certification/application_list.html",
         {
-            "applications": selectors.application_list(user=request.user),
+            "applications": paginate(request, selectors.application_list(user=request.user)),
             "can_start": request.user.has_perm("certification.add_certificationapplication"),
         },
     )
@@ -167,8 +174,7 @@ def application_list(request):
 @login_required
 def application_start(request):
     """Hub staff: start a draft application (or a renewal) for their institution in an open round."""
-    if not request.user.has_perm("certification.add_certificationapplication"):
-        raise PermissionDenied(_("Only hub staff apply for certification."))
+    require(request.user, "certification.add_certificationapplication")
     organisations = selectors.hub_organisations(user=request.user)
     form = ApplicationStartForm(
         request.POST or None,
@@ -201,14 +207,9 @@ def _application_or_403(request, pk: int, *, perm: str = "certification.view_cer
     application = get_object_or_404(
         CertificationApplication.objects.select_related("round", "organisation", "renews"), pk=pk
     )
-    if not request.user.has_perm(perm, application):
-        if perm.startswith("certification.change") and request.user.has_perm(
-            "certification.view_certificationapplication", application
-        ):
-            raise PermissionDenied(
-                _("The application is not a draft of your institution; it cannot be changed.")
-            )
-        raise PermissionDenied(_("You may not see this application."))
+    require(request.user, "certification.view_certificationapplication", application)
+    if perm != "certification.view_certificationapplication":
+        require(request.user, perm, application)
     return application
 
 
@@ -529,15 +530,15 @@ def application_return(request, pk: int):
 
 # --- calls
 @login_required
+@page_errors
 def call_list(request):
     """Any signed-in user: funding calls, and whether they are open to certified institutions only."""
-    if not request.user.has_perm("certification.view_call"):
-        raise PermissionDenied(_("You may not see calls."))
+    require(request.user, "certification.view_call")
     return render(
         request,
         "certification/call_list.html",
         {
-            "calls": selectors.call_list(),
+            "calls": paginate(request, selectors.call_list()),
             "today": timezone.localdate(),
             "can_add": request.user.has_perm("certification.add_call"),
         },
@@ -547,8 +548,7 @@ def call_list(request):
 @login_required
 def call_create(request):
     """The ministry and the agency: open a call."""
-    if not request.user.has_perm("certification.add_call"):
-        raise PermissionDenied(_("Only the ministry and the agency open calls."))
+    require(request.user, "certification.add_call")
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -574,8 +574,7 @@ def call_create(request):
 @login_required
 def call_detail(request, pk: int):
     """Any signed-in user: a call; hub staff enter their institution; entries as each user may see them."""
-    if not request.user.has_perm("certification.view_call"):
-        raise PermissionDenied(_("You may not see calls."))
+    require(request.user, "certification.view_call")
     call = get_object_or_404(
         Call.objects.filter(system=selectors.CALL_SYSTEM).select_related("programme"), pk=pk
     )
@@ -586,8 +585,7 @@ def call_detail(request, pk: int):
     )
     status = 200
     if request.method == "POST":
-        if not can_enter:
-            raise PermissionDenied(_("Only hub staff enter their institution into a call."))
+        require(request.user, "certification.add_callentry")
         if form.is_valid():
             try:
                 services.call_entry_create(call=call, actor=request.user, **form.cleaned_data)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Attachment, Membership, Notification, Organisation, User
+from .models import ApiToken, Attachment, DisclosureBudget, Membership, Notification, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,3 +29,15 @@ admin.site.register(Membership, SimpleHistoryAdmin)
 admin.site.register(Notification)
 admin.site.register(Attachment, SimpleHistoryAdmin)
 admin.site.register(ApiToken, SimpleHistoryAdmin)
+
+
+@admin.register(DisclosureBudget)
+class DisclosureBudgetAdmin(admin.ModelAdmin):
+    """Read-only: who has asked how many counting questions lately (deleting a row resets that budget)."""
+
+    list_display = ["caller", "updated_at"]
+    search_fields = ["caller"]
+    readonly_fields = ["caller", "questions", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -4,8 +4,10 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from . import selectors, services
+from .apikit import Page
 from .choices import OrganisationKind
 from .models import Organisation
 
@@ -67,9 +69,10 @@ def me(request):
 @router.get(
     "/notifications", response=list[NotificationOut], summary="My notifications, newest first (owner only)"
 )
+@paginate(Page)
 def notification_list(request, unread: bool = False):
     notifications = selectors.inbox(user=request.user)
-    return notifications.filter(read_at__isnull=True) if unread else notifications[:200]
+    return notifications.filter(read_at__isnull=True) if unread else notifications
 
 
 @router.post("/notifications/read", response=MarkReadOut, summary="Mark my notifications read (owner only)")
@@ -78,6 +81,7 @@ def notification_read(request, payload: MarkReadIn):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations (any signed-in user)")
+@paginate(Page)
 def organisation_list(request, kind: OrganisationKind | None = None):
     return selectors.organisation_list(kind=kind)
 

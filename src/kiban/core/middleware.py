@@ -1,6 +1,7 @@
 """Keeps the API's one error format for answers made outside its handlers (unknown path, wrong method)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class ApiErrorFormatMiddleware:
@@ -16,14 +17,17 @@ class ApiErrorFormatMiddleware:
         ):
             return response
         if response.status_code == 404:
-            detail, code = f"There is no API endpoint at {request.path}; see /api/docs.", "not_found"
+            detail = _("There is no API endpoint at %(path)s; see /api/docs.") % {"path": request.path}
+            code = "not_found"
         elif response.status_code == 405:
-            detail = (
-                f"{request.method} is not allowed at {request.path}; allowed: {response.get('Allow', '')}."
-            )
+            detail = _("%(method)s is not allowed at %(path)s; allowed: %(allowed)s.") % {
+                "method": request.method,
+                "path": request.path,
+                "allowed": response.get("Allow", ""),
+            }
             code = "method_not_allowed"
         else:
-            detail, code = "The request was refused.", f"http_{response.status_code}"
+            detail, code = _("The request was refused."), f"http_{response.status_code}"
         formatted = JsonResponse(
             {"detail": detail, "code": code},
             status=response.status_code,

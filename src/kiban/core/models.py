@@ -176,3 +176,23 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class DisclosureBudget(models.Model):
+    """The distinct aggregate questions one caller asked within the sliding window (kiban/core/disclosure.py).
+
+    Kept in the database, not in a worker's memory, so that the budget holds across gunicorn workers. Only
+    keyed hashes of the questions are stored, never the questions. Not audited: it is a rate counter that
+    changes on every counted query, not a decision anyone takes."""
+
+    caller = models.CharField(_("caller"), max_length=80, unique=True)
+    # [[question digest, asked at (Unix seconds)], …], oldest first, only those still inside the window.
+    questions = models.JSONField(_("questions asked"), default=list)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("disclosure query budget")
+        verbose_name_plural = _("disclosure query budgets")
+
+    def __str__(self) -> str:
+        return self.caller

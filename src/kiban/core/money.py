@@ -52,6 +52,14 @@ def format_oku(yen: int | None) -> str:
     return f"¥{_grouped(value, 1 + _places_for(value * 10))} billion"
 
 
+def format_yen(yen: int | None) -> str:
+    """Whole yen as on an invoice: '12,345円' in Japanese, '¥12,345' in English (minus sign first)."""
+    if yen is None:
+        return "—"
+    sign = "-" if yen < 0 else ""
+    return f"{sign}{abs(yen):,}円" if is_japanese() else f"{sign}¥{abs(yen):,}"
+
+
 def format_signed_million(yen: int) -> str:
     """A change in 百万円 with its sign: '+241百万円', '-85百万円', '±0百万円'."""
     if yen == 0:

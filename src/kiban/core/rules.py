@@ -4,8 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
+from .permissions import register_refusals
 from .selectors import hub_scope_ids
 
 
@@ -15,7 +17,8 @@ def has_role(*roles: str) -> rules.Predicate:
 
     @rules.predicate(name=f"has_role_{names}")
     def _has_role(user) -> bool:
-        return user.has_role(*roles)
+        # Anonymous visitors hold no role (and AnonymousUser has no has_role).
+        return user.is_authenticated and user.has_role(*roles)
 
     return _has_role
 
@@ -57,3 +60,15 @@ rules.add_perm("core.view_notification", is_signed_in & is_own)
 rules.add_perm("core.change_notification", is_signed_in & is_own)
 rules.add_perm("core.add_apitoken", is_signed_in)
 rules.add_perm("core.delete_apitoken", is_signed_in & is_own)
+
+# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+register_refusals(
+    {
+        "core.view_organisation": _("You may not see the organisation directory."),
+        "core.view_audit": _("Only auditors may browse the audit trail."),
+        "core.view_notification": _("You may read only your own notifications."),
+        "core.change_notification": _("You may mark only your own notifications read."),
+        "core.add_apitoken": _("Sign in to create a personal API token."),
+        "core.delete_apitoken": _("You may revoke only your own tokens."),
+    }
+)

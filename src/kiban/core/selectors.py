@@ -46,6 +46,17 @@ def role_organisation_ids(*, user: User, role: str) -> frozenset[int]:
     return cache[role]
 
 
+def member_organisation_ids(*, user: User) -> frozenset[int]:
+    """The organisations where the user holds any role (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if "_kiban_member_organisations" not in user.__dict__:
+        user._kiban_member_organisations = frozenset(
+            user.memberships.values_list("organisation_id", flat=True)
+        )
+    return user._kiban_member_organisations
+
+
 def hub_group_ids(organisation_ids: Iterable[int]) -> frozenset[int]:
     """The organisations with their lead hubs and every sharing institution (分担機関) of those hubs.
 

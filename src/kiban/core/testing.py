@@ -1,7 +1,11 @@
-"""Test helpers every app reuses: a permission matrix and a constant-query check for list and detail pages."""
+"""Test helpers every app reuses: users by role, a permission matrix, a constant-query check for list and
+detail pages, and reading pages the way a person reads them (visible text, table cells, downloads)."""
 
+import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test import Client
@@ -28,6 +32,13 @@ def user_with_role(
         )
         Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+def signed_in(user: User) -> Client:
+    """A client signed in as this user."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def client_for(role: str) -> Client:
@@ -98,3 +109,55 @@ def assert_constant_queries(
     add_rows(step)
     second = count_queries(client, url)
     assert first == second, f"{url}: {first} queries, then {second} after adding {step} rows"
+
+
+# --- reading pages
+def text_of(fragment: str) -> str:
+    """The visible text of an HTML fragment: tags removed, entities decoded, white space collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def page_text(response) -> str:
+    """The page's visible text, without its scripts and styles."""
+    return text_of(re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S))
+
+
+class _TableReader(HTMLParser):
+    def __init__(self, table_id: str):
+        super().__init__()
+        self.table_id = table_id
+        self.depth = 0  # > 0 while inside the wanted table
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and (self.depth or dict(attrs).get("id") == self.table_id):
+            self.depth += 1
+        elif self.depth and tag == "tr":
+            self.rows.append([])
+        elif self.depth and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif self.depth and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(response, table_id: str) -> list[list[str]]:
+    """The text of each cell, row by row, of the table with this id (header rows included)."""
+    reader = _TableReader(table_id)
+    reader.feed(response.content.decode())
+    assert reader.rows, f"no table with id {table_id!r} on the page"
+    return reader.rows
+
+
+def downloaded(response) -> bytes:
+    """The body of a response, streamed (a file download) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

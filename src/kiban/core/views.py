@@ -3,17 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
 from .models import ApiToken, Attachment
+from .pages import fetched_page, page_errors, page_number, paginate, paginate_table
+from .permissions import require
 from .tables import OrganisationTable
 
 
@@ -29,12 +29,15 @@ def home(request):
 
 
 @login_required
+@page_errors
 def organisation_list(request):
     """Any signed-in user: the directory of organisations, filtered by kind or name."""
     organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
     table = OrganisationTable(organisation_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "core/organisation_list.html", {"filter": organisation_filter, "table": table})
+    page = paginate_table(request, table)
+    return render(
+        request, "core/organisation_list.html", {"filter": organisation_filter, "table": table, "page": page}
+    )
 
 
 @login_required
@@ -53,9 +56,10 @@ def organisation_detail(request, pk: int):
 
 
 @login_required
+@page_errors
 def inbox(request):
     """The signed-in user's own notifications."""
-    page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.inbox(user=request.user), per_page=25)
     return render(request, "core/inbox.html", {"page": page})
 
 
@@ -71,40 +75,27 @@ def inbox_mark_read(request):
 
 
 @login_required
+@page_errors
 def audit_list(request):
     """Auditors only: every kept change, filtered by record type, user, change, reason and dates."""
-    if not request.user.has_perm("core.view_audit"):
-        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    require(request.user, "core.view_audit")
     form = AuditFilterForm(request.GET or None)
     audit_filter = selectors.AuditFilter()
     if form.is_bound and form.is_valid():
         audit_filter = selectors.AuditFilter(**{k: v for k, v in form.cleaned_data.items() if v})
-    page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
-    per_page = 50
-    audit_page = selectors.audit_trail(
-        audit_filter=audit_filter, offset=(page_number - 1) * per_page, limit=per_page
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/audit_list.html",
-        {
-            "form": form,
-            "records": audit_page.records,
-            "total": audit_page.total,
-            "page_number": page_number,
-            "has_next": page_number * per_page < audit_page.total,
-            "query": query.urlencode(),
-        },
-    )
+
+    def fetch(offset: int, limit: int):
+        found = selectors.audit_trail(audit_filter=audit_filter, offset=offset, limit=limit)
+        return found.records, found.total
+
+    page = fetched_page(request, fetch, number=page_number(request))
+    return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 
 @login_required
 def audit_detail(request, label: str, history_id: int):
     """Auditors only: one kept change with the values before and after."""
-    if not request.user.has_perm("core.view_audit"):
-        raise PermissionDenied(_("Only auditors may browse the audit trail."))
+    require(request.user, "core.view_audit")
     record, changes = selectors.audit_record(label=label, history_id=history_id)
     if record is None:
         raise Http404(_("No such change is kept."))
@@ -128,8 +119,7 @@ def api_tokens(request):
 def api_token_revoke(request, pk: int):
     """The token's owner only."""
     token = get_object_or_404(ApiToken, pk=pk)
-    if not request.user.has_perm("core.delete_apitoken", token):
-        raise PermissionDenied(_("You may revoke only your own tokens."))
+    require(request.user, "core.delete_apitoken", token)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("core:api-tokens")

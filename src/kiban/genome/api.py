@@ -1,9 +1,12 @@
 """Reference panel API: datasets, and variants by id, rsID, region and gene (aggregate counts only)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from kiban.api import ApiError
+from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page
+from kiban.core.permissions import require
 
 from . import engine, selectors
 from .datasets import all_datasets, dataset_or_404
@@ -52,12 +55,9 @@ class RsidOut(Schema):
     variants: list[VariantOut]
 
 
-class VariantPageOut(Schema):
+class VariantPageOut(PageOut):
     dataset_id: str
     version: str
-    total: int
-    offset: int
-    limit: int
     items: list[VariantOut]
 
 
@@ -75,40 +75,23 @@ class FiltersIn(Schema):
     min_af: float | None = Field(None, description="Lowest allele frequency, 0 to 1, inclusive")
     max_af: float | None = Field(None, description="Highest allele frequency, 0 to 1, inclusive")
     pass_only: bool = Field(False, description="Only variants whose FILTER is PASS")
-    offset: int = Field(0, description="Rows to skip")
-    limit: int = Field(100, description="Rows to return, 1 to 1000")
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm("genome.view_dataset"):
-        raise ApiError(403, "You may not see the genome reference panel.", "forbidden")
+    require(request.user, "genome.view_dataset")
 
 
 def _dataset(dataset_id: str) -> engine.Dataset:
     try:
         return dataset_or_404(dataset_id)
     except Http404 as error:
-        raise ApiError(404, f"There is no dataset “{dataset_id}”.", "dataset_not_found") from error
-
-
-def _checked(read):
-    """The value of a selector call; a GenomeQueryError becomes a 400 with its message and code."""
-    try:
-        return read()
-    except selectors.GenomeQueryError as error:
-        raise ApiError(400, error.message, error.code) from error
+        raise ApiError(
+            404, _("There is no dataset “%(dataset)s”.") % {"dataset": dataset_id}, "dataset_not_found"
+        ) from error
 
 
 def _filters(query: FiltersIn) -> engine.Filters:
-    if not 0 <= query.offset <= selectors.MAX_OFFSET:
-        raise ApiError(400, f"offset runs from 0 to {selectors.MAX_OFFSET:,}.", "invalid_offset")
-    if not 1 <= query.limit <= selectors.API_MAX_LIMIT:
-        raise ApiError(400, f"limit runs from 1 to {selectors.API_MAX_LIMIT}.", "invalid_limit")
-    return _checked(
-        lambda: selectors.frequency_filters(
-            min_af=query.min_af, max_af=query.max_af, pass_only=query.pass_only
-        )
-    )
+    return selectors.frequency_filters(min_af=query.min_af, max_af=query.max_af, pass_only=query.pass_only)
 
 
 def _variant(variant: engine.Variant) -> dict:
@@ -130,7 +113,7 @@ def _page(manifest: engine.Manifest, page: engine.Page) -> dict:
     return {
         "dataset_id": manifest.dataset_id,
         "version": manifest.version,
-        "total": page.total,
+        "count": page.total,
         "offset": page.offset,
         "limit": page.limit,
         "items": [_variant(v) for v in page.items],
@@ -138,6 +121,7 @@ def _page(manifest: engine.Manifest, page: engine.Page) -> dict:
 
 
 @router.get("/datasets", response=list[DatasetOut], summary="Every dataset's current version")
+@paginate(Page)
 def dataset_list(request):
     _require_view(request)
     return [manifest.to_json() for manifest in all_datasets()]
@@ -158,10 +142,15 @@ def variant_detail(request, dataset_id: str, variant_id: str):
     """`variant_id` is chrom-pos-ref-alt (1-12345-A-G; chr1-12345-A-G is read the same)."""
     _require_view(request)
     dataset = _dataset(dataset_id)
-    canonical = _checked(lambda: selectors.variant_id(variant_id))
+    canonical = selectors.variant_id(variant_id)
     variant = dataset.variant(canonical)
     if variant is None:
-        raise ApiError(404, f"Variant {canonical} is not in dataset {dataset_id}.", "variant_not_found")
+        raise ApiError(
+            404,
+            _("Variant %(variant)s is not in dataset %(dataset)s.")
+            % {"variant": canonical, "dataset": dataset_id},
+            "variant_not_found",
+        )
     return _variant(variant)
 
 
@@ -173,10 +162,15 @@ def variant_detail(request, dataset_id: str, variant_id: str):
 def rsid_detail(request, dataset_id: str, rsid: str):
     _require_view(request)
     dataset = _dataset(dataset_id)
-    canonical = _checked(lambda: selectors.rsid(rsid))
+    canonical = selectors.rsid(rsid)
     variants = dataset.by_rsid(canonical)
     if not variants:
-        raise ApiError(404, f"No variant in dataset {dataset_id} has rsID {canonical}.", "rsid_not_found")
+        raise ApiError(
+            404,
+            _("No variant in dataset %(dataset)s has rsID %(rsid)s.")
+            % {"dataset": dataset_id, "rsid": canonical},
+            "rsid_not_found",
+        )
     manifest = dataset.manifest
     return {
         "dataset_id": manifest.dataset_id,
@@ -191,18 +185,28 @@ def rsid_detail(request, dataset_id: str, rsid: str):
     response=RegionPageOut,
     summary="The variants of a region, filtered and paged, with the total of every match",
 )
-def region(request, dataset_id: str, chrom: str, start: int, end: int, query: Query[FiltersIn]):
+def region(
+    request,
+    dataset_id: str,
+    chrom: str,
+    start: int,
+    end: int,
+    query: Query[FiltersIn],
+    page: Query[PageIn],
+):
     """Variants overlapping start..end, 1-based, both ends included (a deletion that starts before `start`
     but reaches it counts); `chrom` takes 1–22, X, Y or MT with or without `chr`. AF bounds are
-    inclusive; `limit` is at most 1000; page with `offset` until it reaches `total`."""
+    inclusive; page with `offset` until it reaches `count`."""
     _require_view(request)
     dataset = _dataset(dataset_id)
+    # The engine reads one page of matches and counts them all, so the page is passed down to it.
+    check_page(page)
     filters = _filters(query)
-    target = _checked(lambda: selectors.region(chrom, start, end))
-    page = dataset.region(
-        target.chrom, target.start, target.end, filters=filters, offset=query.offset, limit=query.limit
+    target = selectors.region(chrom, start, end)
+    found = dataset.region(
+        target.chrom, target.start, target.end, filters=filters, offset=page.offset, limit=page.limit
     )
-    return {**_page(dataset.manifest, page), "chrom": target.chrom, "start": target.start, "end": target.end}
+    return {**_page(dataset.manifest, found), "chrom": target.chrom, "start": target.start, "end": target.end}
 
 
 @router.get(
@@ -210,15 +214,19 @@ def region(request, dataset_id: str, chrom: str, start: int, end: int, query: Qu
     response=GenePageOut,
     summary="The variants of a gene, filtered and paged, with the total of every match",
 )
-def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn]):
+def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn], page: Query[PageIn]):
     """The gene's extent comes from the annotation loaded for the dataset's assembly."""
     _require_view(request)
     dataset = _dataset(dataset_id)
+    check_page(page)
     filters = _filters(query)
     try:
-        page = dataset.gene(symbol, filters=filters, offset=query.offset, limit=query.limit)
+        found = dataset.gene(symbol, filters=filters, offset=page.offset, limit=page.limit)
     except LookupError as error:
         raise ApiError(
-            404, f"No gene {symbol} in the {dataset.manifest.assembly} annotation.", "gene_not_found"
+            404,
+            _("No gene %(symbol)s in the %(assembly)s annotation.")
+            % {"symbol": symbol, "assembly": dataset.manifest.assembly},
+            "gene_not_found",
         ) from error
-    return {**_page(dataset.manifest, page), "symbol": symbol}
+    return {**_page(dataset.manifest, found), "symbol": symbol}

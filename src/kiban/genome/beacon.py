@@ -10,6 +10,13 @@ schemas, so errors here do not use the rest of the API's `{"detail", "code"}` fo
 Who gets how much (kiban/genome/rules.py): anyone gets `boolean` answers; signed-in users (session or API
 token) also `count` and `record`, the same aggregate frequencies the panel's pages show them. A caller asking
 for more gets the most they may have, and `meta.returnedGranularity` says which.
+
+Counts at `count` granularity go through the platform's disclosure control (kiban/core/disclosure.py): each
+distinct question spends one of the caller's query budget (HTTP 429 with Retry-After once it is spent), a
+count below the minimum cell size is answered as Beacon's imprecise count (`numTotalResults` is the threshold,
+`countAdjustedTo` names it, `countPrecision` is "imprecise"), and a larger one carries the same noise every
+time the same caller asks the same question. Zero stays 0: whether anything matches is every caller's
+`exists` answer anyway. Records (`record` granularity) are exact, for callers entitled to them.
 """
 
 import datetime
@@ -17,16 +24,20 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
+from kiban.core import disclosure
+from kiban.core.apikit import TokenAuth
+
 from . import engine
 from .datasets import all_datasets, dataset_or_404
+from .engine.assembly import CHROMOSOMES, MAX_POSITION, primary_chromosome
 
 router = Router(tags=["GA4GH Beacon v2 (S6)"], auth=None)
 
@@ -37,15 +48,12 @@ GRANULARITIES = ("boolean", "count", "record")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 500
 SCAN_CHUNK = 1000
-# Longer than any human chromosome; keeps positions and offsets inside the engine's 64-bit integers.
-MAX_POSITION = 1_000_000_000
 MAX_SKIP = 1_000_000
 SCHEMA_BASE = "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main"
 VARIANT_SCHEMA = {"entityType": "genomicVariation", "schema": "ga4gh-beacon-variant-v2.0.0"}
 DATASET_SCHEMA = {"entityType": "dataset", "schema": "ga4gh-beacon-dataset-v2.0.0"}
 INCLUDE_RESULTSETS = ("HIT", "ALL", "MISS", "NONE")
 
-CHROMOSOMES = (*(str(n) for n in range(1, 23)), "X", "Y", "MT")
 # RefSeq accessions of the primary assembly's chromosomes, for `referenceName` and the returned locations.
 _REFSEQ_VERSIONS = {
     "GRCh37": (10, 11, 11, 11, 9, 11, 13, 10, 11, 10, 9, 11, 10, 8, 9, 9, 10, 9, 9, 10, 8, 10, 10, 9),
@@ -170,8 +178,6 @@ class VariantQuery:
 
 def _caller(request: HttpRequest):
     """The signed-in user by API token or browser session, or the anonymous user; a bad token is refused."""
-    from kiban.api import TokenAuth  # kiban.api mounts this router, so import it only when answering
-
     header = request.headers.get("Authorization")
     if header:
         scheme, _, key = header.strip().partition(" ")
@@ -241,11 +247,25 @@ def _beacon_errors(view: Callable) -> Callable:
             return _error(error.status, error.message, request._beacon_received)
         except Http404 as error:
             return _error(404, str(error) or "Not found.", request._beacon_received)
+        except disclosure.QueryBudgetExhausted as refusal:
+            answer = _error(refusal.status, refusal.message, request._beacon_received)
+            response = JsonResponse(
+                answer.value, status=answer.status_code, json_dumps_params={"ensure_ascii": False}
+            )
+            for header, value in refusal.headers.items():
+                response[header] = value
+            return response
 
     return wrapper
 
 
-ANSWERS = {200: dict[str, Any], 400: dict[str, Any], 401: dict[str, Any], 404: dict[str, Any]}
+ANSWERS = {
+    200: dict[str, Any],
+    400: dict[str, Any],
+    401: dict[str, Any],
+    404: dict[str, Any],
+    429: dict[str, Any],
+}
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -617,11 +637,10 @@ def _chromosome(value: Any) -> str:
     accession = _REFSEQ_ACCESSION.match(text)
     if accession:
         number = int(accession.group(1))
-        chrom = {23: "X", 24: "Y", 12920: "MT"}.get(number, str(number))
+        chrom = primary_chromosome("MT" if number == 12920 else str(number), numbered_sex=True)
     else:
-        chrom = re.sub(r"^chr", "", text, flags=re.IGNORECASE).upper()
-        chrom = {"M": "MT", "23": "X", "24": "Y"}.get(chrom, chrom)
-    if chrom not in CHROMOSOMES:
+        chrom = primary_chromosome(text, numbered_sex=True)
+    if chrom is None:
         raise BeaconRequestError(
             400,
             f"Unknown referenceName {json.dumps(text)}: give a chromosome 1-22, X, Y or MT (with or without "
@@ -1066,15 +1085,44 @@ def _datasets_for(query: VariantQuery) -> list["engine.Dataset"]:
     return datasets
 
 
+def _question(query: VariantQuery) -> str:
+    """The query as disclosure control knows it: validated parameters, so GET and POST ask the same."""
+    parts = asdict(query)
+    parts["filters"] = asdict(query.filters or engine.Filters())
+    if query.dataset_ids is not None:
+        parts["dataset_ids"] = sorted(set(query.dataset_ids))
+    return disclosure.question_of("beacon.g_variants", parts)
+
+
+def _disclosed_count(total: int, caller: str, question: str) -> dict[str, Any]:
+    """numTotalResults at count granularity, as Beacon states an adjusted count (countPrecision,
+    countAdjustedTo: framework v2.1 and later)."""
+    shown = disclosure.count_disclose(count=total, caller=caller, question=question, zero_is_public=True)
+    if shown.masked:
+        return {
+            "numTotalResults": shown.threshold,
+            "countAdjustedTo": [shown.threshold],
+            "countPrecision": shown.precision,
+        }
+    if shown.precision == disclosure.EXACT:
+        return {"numTotalResults": shown.value}
+    return {"numTotalResults": shown.value, "countPrecision": shown.precision}
+
+
 def _answer_variants(
     request: HttpRequest, user, received: ReceivedRequest, query: VariantQuery
 ) -> dict[str, Any]:
     granularity = _returned_granularity(received.requested_granularity, granularity_allowed(user))
     offset, limit = received.skip * received.limit, received.limit
+    datasets = _datasets_for(query)
+    if granularity == "count":
+        caller = disclosure.caller_of(user=user, address=request.META.get("REMOTE_ADDR"))
+        question = _question(query)
+        disclosure.budget_spend(caller=caller, question=question)
     result_sets = []
     total = 0
     gene_errors = []
-    for dataset in _datasets_for(query):
+    for dataset in datasets:
         try:
             if granularity == "record":
                 items, count = _matches(dataset, query, offset, limit)
@@ -1094,7 +1142,9 @@ def _answer_variants(
         "meta": _response_meta(received, granularity, [VARIANT_SCHEMA]),
         "responseSummary": {"exists": exists},
     }
-    if granularity in ("count", "record"):
+    if granularity == "count":
+        answer["responseSummary"].update(_disclosed_count(total, caller, question))
+    if granularity == "record":
         answer["responseSummary"]["numTotalResults"] = total
     if granularity == "record":
         wanted = {
@@ -1152,8 +1202,10 @@ _G_VARIANTS_DESCRIPTION = (
     "assemblyId (GRCh37, GRCh38) restricts the datasets. Filters: "
     "alleleFrequency>=x, alleleFrequency<=x, PASS. Pagination: skip counts pages of limit results, per "
     "dataset. Granularity: anyone gets boolean (genome.beacon_boolean); signed-in users count "
-    "(genome.beacon_count) and record (genome.beacon_record). "
-    "Bad parameters get HTTP 400 with a beaconErrorResponse."
+    "(genome.beacon_count) and record (genome.beacon_record). Counts are disclosure-controlled: below the "
+    "minimum cell size they are answered as the threshold with countPrecision 'imprecise'; each distinct "
+    "counting question spends one of the caller's query budget, and once it is spent the answer is HTTP 429 "
+    "with Retry-After. Bad parameters get HTTP 400 with a beaconErrorResponse."
 )
 
 

@@ -3,14 +3,12 @@
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from kiban.core.charts import Bin, Chart, histogram, scaled
+
 from . import engine
 
-PLOT_HEIGHT = 200
-BAR_WIDTH = 44
-BAR_GAP = 4
-LEFT_MARGIN = 64
-BOTTOM_MARGIN = 40
-TOP_MARGIN = 16
 FREQUENCY_BAR_WIDTH = 160
 STEPS_PER_DECADE = 2
 
@@ -20,10 +18,6 @@ class SpectrumBin:
     low: float
     high: float
     count: int
-    x: int
-    y: int
-    height: int
-    label: str  # the lower edge, written under full decades only
 
     @property
     def low_text(self) -> str:
@@ -35,16 +29,15 @@ class SpectrumBin:
 
 
 @dataclass(frozen=True)
-class SpectrumChart:
+class Spectrum:
+    """A dataset's allele-frequency spectrum: the bins (for the table) and their histogram."""
+
     bins: list[SpectrumBin]
-    width: int
-    height: int
-    plot_top: int
-    plot_bottom: int
-    left: int
-    largest: int
-    variants_counted: int
-    bar_width: int = BAR_WIDTH
+    chart: Chart
+
+    @property
+    def variants_counted(self) -> int:
+        return sum(b.count for b in self.bins)
 
 
 def spectrum_edges(sample_count: int) -> list[float]:
@@ -66,35 +59,26 @@ def _edge_label(edge: float) -> str:
     return "1" if round(exponent) == 0 else f"{edge:g}"
 
 
-def spectrum_chart(dataset: engine.Dataset) -> SpectrumChart:
+def spectrum(dataset: engine.Dataset) -> Spectrum:
     counts = dataset.af_spectrum(spectrum_edges(dataset.manifest.sample_count))
-    largest = max((count for _, _, count in counts), default=0)
-    bins = []
-    for index, (low, high, count) in enumerate(counts):
-        height = round(PLOT_HEIGHT * count / largest) if largest else 0
-        if count and not height:
-            height = 1  # a bin holding variants never looks empty
-        bins.append(
-            SpectrumBin(
-                low=low,
-                high=high,
-                count=count,
-                x=LEFT_MARGIN + index * (BAR_WIDTH + BAR_GAP),
-                y=TOP_MARGIN + PLOT_HEIGHT - height,
-                height=height,
-                label=_edge_label(low),
+    bins = [SpectrumBin(low, high, count) for low, high, count in counts]
+    chart = histogram(
+        chart_id="spectrum-chart",
+        title=_("Allele-frequency spectrum"),
+        description=_("Variants counted in each allele-frequency bin; the table below gives each count."),
+        bins=[
+            Bin(
+                count=b.count,
+                tooltip=_("AF %(low)s to %(high)s: %(count)s variants")
+                % {"low": b.low_text, "high": b.high_text, "count": f"{b.count:,}"},
+                edge_label=_edge_label(b.low),
             )
-        )
-    return SpectrumChart(
-        bins=bins,
-        width=LEFT_MARGIN + len(bins) * (BAR_WIDTH + BAR_GAP) + 24,
-        height=TOP_MARGIN + PLOT_HEIGHT + BOTTOM_MARGIN,
-        plot_top=TOP_MARGIN,
-        plot_bottom=TOP_MARGIN + PLOT_HEIGHT,
-        left=LEFT_MARGIN,
-        largest=largest,
-        variants_counted=sum(count for _, _, count in counts),
+            for b in bins
+        ],
+        end_label="1",
+        axis_label=_("Allele frequency (log scale)"),
     )
+    return Spectrum(bins=bins, chart=chart)
 
 
 @dataclass(frozen=True)
@@ -118,9 +102,7 @@ def frequency_rows(
         if group in variant.strata.get(name, {})
     ]
     largest = max((counts.af or 0 for _, _, counts in groups), default=0)
-    rows = []
-    for stratum, group, counts in groups:
-        af = counts.af or 0
-        width = round(FREQUENCY_BAR_WIDTH * af / largest) if largest else 0
-        rows.append(FrequencyRow(stratum, group, counts, max(width, 1) if af else 0))
-    return rows
+    return [
+        FrequencyRow(stratum, group, counts, scaled(counts.af or 0, largest, FREQUENCY_BAR_WIDTH))
+        for stratum, group, counts in groups
+    ]

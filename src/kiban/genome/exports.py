@@ -15,7 +15,17 @@ from . import engine
 
 COUNT_FIELDS = ("ac", "an", "af", "hom", "het", "hemi")
 BATCH_ROWS = 5000
-_VARIANT_FIELDS = ("variant_id", "chrom", "pos", "ref", "alt", "rsid", "filter", "qual")
+_TEXT, _INTEGER, _DECIMAL = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DECIMAL
+_VARIANT_COLUMNS = (
+    Column("variant_id", _TEXT),
+    Column("chrom", _TEXT),
+    Column("pos", _INTEGER),
+    Column("ref", _TEXT),
+    Column("alt", _TEXT),
+    Column("rsid", _TEXT),
+    Column("filter", _TEXT),
+    Column("qual", _DECIMAL),
+)
 
 
 def _stratum_columns(strata: dict[str, list[str]]) -> list[tuple[str, str, str, str]]:
@@ -26,10 +36,6 @@ def _stratum_columns(strata: dict[str, list[str]]) -> list[tuple[str, str, str, 
         for group in groups
         for field in COUNT_FIELDS
     ]
-
-
-def column_names(strata: dict[str, list[str]]) -> list[str]:
-    return [*_VARIANT_FIELDS, *COUNT_FIELDS, *(column for column, *_ in _stratum_columns(strata))]
 
 
 def _values(variant: engine.Variant, stratum_columns) -> list:
@@ -52,16 +58,20 @@ def _values(variant: engine.Variant, stratum_columns) -> list:
 
 
 def _count_kind(field: str) -> ColumnKind:
-    return ColumnKind.DECIMAL if field == "af" else ColumnKind.INTEGER
+    return _DECIMAL if field == "af" else _INTEGER
 
 
 def variant_columns(strata: dict[str, list[str]]) -> list[Column]:
-    """The TSV's typed columns, named as column_names() names them."""
-    text, integer, decimal = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DECIMAL
-    kinds = [text, text, integer, text, text, text, text, decimal]
-    kinds += [_count_kind(field) for field in COUNT_FIELDS]
-    kinds += [_count_kind(field) for *_, field in _stratum_columns(strata)]
-    return [Column(name, kind) for name, kind in zip(column_names(strata), kinds, strict=True)]
+    """The typed columns of both downloads: the variant, its counts, then each stratum group's counts."""
+    return [
+        *_VARIANT_COLUMNS,
+        *(Column(field, _count_kind(field)) for field in COUNT_FIELDS),
+        *(Column(column, _count_kind(field)) for column, *_, field in _stratum_columns(strata)),
+    ]
+
+
+# Parquet keeps the columns' kinds as Arrow types.
+_ARROW_TYPES = {_TEXT: pa.string(), _INTEGER: pa.int64(), _DECIMAL: pa.float64()}
 
 
 def variant_rows(variants: Iterable[engine.Variant], strata: dict[str, list[str]]) -> Iterator[list]:
@@ -69,10 +79,6 @@ def variant_rows(variants: Iterable[engine.Variant], strata: dict[str, list[str]
     stratum_columns = _stratum_columns(strata)
     for variant in variants:
         yield _values(variant, stratum_columns)
-
-
-def _count_type(field: str) -> pa.DataType:
-    return pa.float64() if field == "af" else pa.int64()
 
 
 def _batch(rows: list[list], schema: pa.Schema) -> pa.RecordBatch:
@@ -83,20 +89,7 @@ def _batch(rows: list[list], schema: pa.Schema) -> pa.RecordBatch:
 def variants_parquet(variants: Iterable[engine.Variant], strata: dict[str, list[str]]) -> bytes:
     """A Parquet file written in batches of rows; AF is null where no allele was called (AN = 0)."""
     stratum_columns = _stratum_columns(strata)
-    schema = pa.schema(
-        [
-            ("variant_id", pa.string()),
-            ("chrom", pa.string()),
-            ("pos", pa.int64()),
-            ("ref", pa.string()),
-            ("alt", pa.string()),
-            ("rsid", pa.string()),
-            ("filter", pa.string()),
-            ("qual", pa.float64()),
-            *((field, _count_type(field)) for field in COUNT_FIELDS),
-            *((column, _count_type(field)) for column, _, _, field in stratum_columns),
-        ]
-    )
+    schema = pa.schema([(column.header, _ARROW_TYPES[column.kind]) for column in variant_columns(strata)])
     buffer = io.BytesIO()
     with pq.ParquetWriter(buffer, schema) as writer:
         rows: list[list] = []

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kiban.core.pages import PageField
+
 from . import selectors
 
 _AF_RANGE = _("Allele frequencies lie between 0 and 1.")
-# Far past any real table; keeps the offset (page × page size) a small integer for the engine.
-MAX_PAGE = 10_000_000
 
 
 class VariantFilterForm(forms.Form):
@@ -30,9 +30,7 @@ class VariantFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 1}),
     )
     pass_only = forms.BooleanField(label=_("PASS only"), required=False)
-    page = forms.IntegerField(
-        label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput
-    )
+    page = PageField()
 
     def clean(self):
         data = super().clean()
@@ -45,7 +43,6 @@ class VariantFilterForm(forms.Form):
                 )
             except selectors.GenomeQueryError as error:
                 raise forms.ValidationError(error.message, code=error.code) from error
-        data["page"] = data.get("page") or 1
         return data
 
 

@@ -1,7 +1,9 @@
 """Who may see the genome reference panel."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import is_signed_in
 
 # Aggregate allele frequencies of every dataset: every signed-in user. No page or endpoint under this rule
@@ -16,3 +18,10 @@ rules.add_perm("genome.beacon_count", is_signed_in)
 # The variants themselves with their allele frequencies per population ("record"): the same aggregate figures
 # the panel's pages show, so the same people as genome.view_dataset: every signed-in user.
 rules.add_perm("genome.beacon_record", is_signed_in)
+
+# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+register_refusals(
+    {
+        "genome.view_dataset": _("You may not see the genome reference panel."),
+    }
+)

@@ -4,18 +4,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import engine
+from .engine.assembly import MAX_POSITION, primary_chromosome
 
-CHROMOSOMES = (*(str(n) for n in range(1, 23)), "X", "Y", "MT")
-# Longer than any human chromosome; also keeps a typed number inside the engine's 64-bit integers.
-MAX_POSITION = 1_000_000_000
 # A download reads every matching row; a region longer than this is refused (the API pages instead).
 MAX_DOWNLOAD_BP = 10_000_000
 PAGE_SIZE = 50
-MAX_OFFSET = 1_000_000_000
-API_MAX_LIMIT = 1000
 DOWNLOAD_CHUNK = 5000
 
 _SEPARATOR = r"[-:_]"
@@ -32,13 +29,12 @@ _CHROMOSOME_ALONE = re.compile(r"^(?:chr)?([0-9]{1,2}|X|Y|MT?)$", re.IGNORECASE)
 _GENE_SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,49}$")
 
 
-class GenomeQueryError(ValueError):
-    """Something typed that the panel cannot read; the message says what it accepts instead."""
+class GenomeQueryError(ValidationError):
+    """Something typed that the panel cannot read; the message says what it accepts instead (the API answers
+    it as every refused input: 400 with its code)."""
 
     def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code)
 
 
 @dataclass(frozen=True)
@@ -73,13 +69,8 @@ def accepted_search_forms() -> str:
 
 def chromosome(text: str) -> str:
     """'chr1', '1', 'chrM', 'mt' … as the engine names them: '1'..'22', 'X', 'Y', 'MT'."""
-    name = text.strip()
-    if name[:3].lower() == "chr":
-        name = name[3:]
-    name = name.upper()
-    if name == "M":
-        name = "MT"
-    if name not in CHROMOSOMES:
+    name = primary_chromosome(text)
+    if name is None:
         raise GenomeQueryError(
             _("Unknown chromosome “%(chrom)s”: use 1–22, X, Y or MT, with or without “chr”.")
             % {"chrom": text},

@@ -6,7 +6,6 @@ Every page shows aggregate counts only: no page reads carriers or sample ids.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kiban.core.exports import download_response, export_response
+from kiban.core.pages import PageError, fetched_page, page_errors, query_url
+from kiban.core.permissions import require
 
 from . import engine, selectors
-from .charts import frequency_rows, spectrum_chart
+from .charts import frequency_rows, spectrum
 from .datasets import all_datasets, dataset_or_404
 from .exports import variant_columns, variant_rows, variants_parquet
 from .forms import RegionForm, VariantFilterForm
@@ -26,33 +27,15 @@ STRATUM_LABELS = {"sex": gettext_lazy("Sex"), "cohort": gettext_lazy("Cohort")}
 DOWNLOAD_FORMATS = ("tsv", "parquet")
 
 
-class PageError(Exception):
-    """A request the panel cannot answer, shown as a page with the reason (400 or 404)."""
-
-    def __init__(self, status: int, message: str, *, dataset_id: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.dataset_id = dataset_id  # a dataset that exists: the page offers its search box again
-
-
 def genome_page(view):
     """Signed-in users with genome.view_dataset; a PageError becomes a readable 400/404 page."""
 
     @login_required
     @wraps(view)
+    @page_errors(template="genome/error.html")
     def page(request, *args, **kwargs):
-        if not request.user.has_perm("genome.view_dataset"):
-            raise PermissionDenied(_("You may not see the genome reference panel."))
-        try:
-            return view(request, *args, **kwargs)
-        except PageError as error:
-            return render(
-                request,
-                "genome/error.html",
-                {"message": error.message, "dataset_id": error.dataset_id},
-                status=error.status,
-            )
+        require(request.user, "genome.view_dataset")
+        return view(request, *args, **kwargs)
 
     return page
 
@@ -85,7 +68,7 @@ def dataset_detail(request, dataset_id: str):
         {
             "manifest": dataset.manifest,
             "strata": _strata(dataset.manifest),
-            "chart": spectrum_chart(dataset),
+            "spectrum": spectrum(dataset),
         },
     )
 
@@ -164,27 +147,20 @@ def rsid_detail(request, dataset_id: str, rsid: str):
     )
 
 
-def _query_url(request, **changes) -> str:
-    query = request.GET.copy()
-    for key, value in changes.items():
-        query.pop(key, None)
-        if value is not None:
-            query[key] = value
-    return f"?{query.urlencode()}"
+def _paging(request, dataset: engine.Dataset, fetch, number: int) -> dict:
+    def counted(offset: int, limit: int) -> tuple[list[engine.Variant], int]:
+        result = fetch(offset, limit)
+        return result.items, result.total
 
-
-def _paging(request, page: engine.Page, number: int) -> dict:
-    last = max(1, -(-page.total // selectors.PAGE_SIZE))
+    try:
+        page = fetched_page(request, counted, number=number, per_page=selectors.PAGE_SIZE)
+    except PageError as error:
+        error.context["dataset_id"] = dataset.manifest.dataset_id
+        raise
     return {
         "page": page,
-        "number": number,
-        "last": last,
-        "first_row": page.offset + 1 if page.items else 0,
-        "last_row": page.offset + len(page.items),
-        "previous_url": _query_url(request, page=number - 1) if number > 1 else "",
-        "next_url": _query_url(request, page=number + 1) if page.has_next else "",
-        "tsv_url": _query_url(request, page=None, download="tsv"),
-        "parquet_url": _query_url(request, page=None, download="parquet"),
+        "tsv_url": query_url(request, page=None, download="tsv"),
+        "parquet_url": query_url(request, page=None, download="parquet"),
     }
 
 
@@ -214,22 +190,6 @@ def _download(request, dataset: engine.Dataset, fetch, filename: str):
     )
 
 
-def _page_past_end(number: int, last: int, dataset_id: str) -> PageError:
-    return PageError(
-        404,
-        _("Page %(page)s is past the last page, %(last)s.") % {"page": number, "last": last},
-        dataset_id=dataset_id,
-    )
-
-
-def _table_page(request, dataset: engine.Dataset, fetch, number: int) -> dict:
-    page = fetch((number - 1) * selectors.PAGE_SIZE, selectors.PAGE_SIZE)
-    paging = _paging(request, page, number)
-    if number > paging["last"]:
-        raise _page_past_end(number, paging["last"], dataset.manifest.dataset_id)
-    return paging
-
-
 @genome_page
 def region_table(request, dataset_id: str):
     """Any signed-in user: the variants of a region, filtered and paged, with TSV and Parquet downloads."""
@@ -254,7 +214,7 @@ def region_table(request, dataset_id: str):
             raise PageError(400, error.message, dataset_id=dataset_id) from error
         filename = f"{dataset_id}-{dataset.manifest.version}-{region.chrom}-{region.start}-{region.end}"
         return _download(request, dataset, fetch, filename)
-    paging = _table_page(request, dataset, fetch, form.cleaned_data["page"])
+    paging = _paging(request, dataset, fetch, form.cleaned_data["page"])
     return render(request, "genome/region_table.html", {**context, "form": form, "region": region, **paging})
 
 
@@ -275,7 +235,7 @@ def gene_table(request, dataset_id: str, symbol: str):
         if "download" in request.GET:
             fetch(0, 1)  # an unknown gene is a 404 page, not a broken download
             return _download(request, dataset, fetch, f"{dataset_id}-{dataset.manifest.version}-{symbol}")
-        paging = _table_page(request, dataset, fetch, form.cleaned_data["page"])
+        paging = _paging(request, dataset, fetch, form.cleaned_data["page"])
     except LookupError as error:
         raise PageError(
             404,

@@ -1,10 +1,12 @@
 """Programmes API: budgets by fiscal year, one programme in full, corrections by the ministry."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from kiban.api import ApiError
+from kiban.core.apikit import ApiError
 from kiban.core.fiscal import FiscalYear, FiscalYearError
+from kiban.core.permissions import require
 
 from . import selectors, services
 from .models import Programme
@@ -102,6 +104,7 @@ def _fiscal_year(text: str | None) -> int | None:
 )
 def programme_list(request, fiscal_year: str | None = None):
     """`fiscal_year` takes 2021, FY2021 or 令和3年度; without it, the newest recorded year."""
+    require(request.user, "programmes.view_programme")
     try:
         year = selectors.resolve_fiscal_year(_fiscal_year(fiscal_year))
     except selectors.UnknownFiscalYear as error:
@@ -143,10 +146,11 @@ def programme_list(request, fiscal_year: str | None = None):
     summary="One programme with every budget (any signed-in user)",
 )
 def programme_detail(request, programme_id: int):
+    require(request.user, "programmes.view_programme")
     try:
         return selectors.programme_with_budgets(pk=programme_id)
     except Programme.DoesNotExist as error:
-        raise Http404(f"No programme has id {programme_id}.") from error
+        raise Http404(_("No programme has id %(id)s.") % {"id": programme_id}) from error
 
 
 @router.put(
@@ -155,8 +159,7 @@ def programme_detail(request, programme_id: int):
     summary="Correct one budget amount, with a reason (ministry officials only)",
 )
 def budget_change(request, budget_id: int, payload: BudgetChangeIn):
-    if not request.user.has_perm("programmes.change_programmebudget"):
-        raise ApiError(403, "Only ministry officials may change budget amounts.", "forbidden")
+    require(request.user, "programmes.change_programmebudget")
     try:
         return services.programme_budget_update(
             budget_id=budget_id,
@@ -166,6 +169,4 @@ def budget_change(request, budget_id: int, payload: BudgetChangeIn):
             actor=request.user,
         )
     except services.ProgrammeBudget.DoesNotExist as error:
-        raise Http404(f"No budget has id {budget_id}.") from error
-    except services.StaleBudget as error:
-        raise ApiError(409, " ".join(error.messages), "stale") from error
+        raise Http404(_("No budget has id %(id)s.") % {"id": budget_id}) from error

@@ -8,3 +8,13 @@ class ProgrammesConfig(AppConfig):
     name = "kiban.programmes"
     label = "programmes"
     verbose_name = _("Programmes and budgets")
+
+    def ready(self) -> None:
+        from kiban.core.registry import register_demo_loader, register_navigation
+
+        register_navigation(
+            "programmes:list", _("Programmes and budgets"), permission="programmes.view_programme", order=10
+        )
+        register_demo_loader(
+            "programmes", "Programmes and budgets", "kiban.programmes.demo.load_programmes", after=("core",)
+        )

@@ -1,48 +1,50 @@
-"""A horizontal bar chart of one fiscal year's budget by programme, drawn as SVG on the server."""
+"""The programmes' charts: one fiscal year's budget by programme, and a programme's budget over the years."""
 
-from dataclasses import dataclass
+from django.utils.translation import gettext as _
 
+from kiban.core.charts import Bar, Chart, Series, bar_chart, line_chart
+from kiban.core.fiscal import FiscalYear
 from kiban.core.money import format_million
 
+from .choices import BudgetKind
+from .models import Programme
 from .selectors import ProgrammeRow
 
-ROW_HEIGHT = 28
-LABEL_WIDTH = 330
-BAR_AREA = 420
-VALUE_WIDTH = 130
 
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value_text: str
-    y: int
-    width: int
-    url: str
-
-
-@dataclass(frozen=True)
-class BarChart:
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int = LABEL_WIDTH
-    bar_area: int = BAR_AREA
-
-
-def budget_chart(rows: list[ProgrammeRow]) -> BarChart:
+def budget_chart(rows: list[ProgrammeRow], fiscal_year: FiscalYear) -> Chart:
+    """Funded programmes, the largest first; each bar links to its programme."""
     funded = sorted((r for r in rows if r.amount_yen), key=lambda r: r.amount_yen, reverse=True)
-    largest = max((r.amount_yen for r in funded), default=1)
-    bars = [
-        Bar(
-            label=row.programme.display_name,
-            value_text=format_million(row.amount_yen),
-            y=index * ROW_HEIGHT,
-            width=max(1, round(BAR_AREA * row.amount_yen / largest)),
-            url=row.programme.get_absolute_url(),
-        )
-        for index, row in enumerate(funded)
-    ]
-    return BarChart(
-        bars=bars, width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, height=max(1, len(bars)) * ROW_HEIGHT
+    return bar_chart(
+        chart_id="budget-chart",
+        title=_("%(year)s budget by programme") % {"year": fiscal_year.label},
+        description=_("One bar per funded programme, the largest first, in million yen."),
+        bars=[
+            Bar(
+                label=row.programme.display_name,
+                value=row.amount_yen,
+                value_text=format_million(row.amount_yen),
+                url=row.programme.get_absolute_url(),
+            )
+            for row in funded
+        ],
+        label_width=330,
+        value_width=130,
+        label_chars=28,
+    )
+
+
+def budget_history_chart(programme: Programme) -> Chart | None:
+    """The initial budget of each recorded fiscal year, oldest first; none for fewer than two years."""
+    amounts = {b.fiscal_year: b.amount_yen for b in programme.budgets.all() if b.kind == BudgetKind.INITIAL}
+    if len(amounts) < 2:
+        return None
+    years = sorted(amounts)
+    return line_chart(
+        chart_id="budget-history-chart",
+        title=_("Initial budget by fiscal year"),
+        description=_("The programme's initial budget in each fiscal year recorded, in million yen."),
+        x_labels=[_("FY%(year)s") % {"year": year} for year in years],
+        series=[Series(str(BudgetKind.INITIAL.label), [amounts[year] for year in years])],
+        value_text=format_million,
+        left=130,
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from kiban.core.audit import audited_save
 from kiban.core.choices import Role
+from kiban.core.errors import StateConflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import User
 from kiban.core.money import format_million
@@ -15,7 +16,7 @@ from kiban.core.services import notification_send
 from .models import ProgrammeBudget
 
 
-class StaleBudget(ValidationError):
+class StaleBudget(StateConflict):
     """The budget was changed by someone else since the form was opened."""
 
 

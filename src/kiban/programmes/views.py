@@ -4,21 +4,22 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from kiban.core.exports import export_sheets_response
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
 from kiban.core.money import MILLION
+from kiban.core.pages import PageError, page_errors, paginate_table
+from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for
 from kiban.core.services import attachment_create
 
 from . import selectors, services
-from .charts import budget_chart
+from .charts import budget_chart, budget_history_chart
 from .exports import programme_sheets
 from .forms import BudgetChangeForm
 from .models import Programme, ProgrammeBudget
@@ -26,42 +27,40 @@ from .tables import ProgrammeYearTable
 
 
 def _require_view(request) -> None:
-    if not request.user.has_perm("programmes.view_programme"):
-        raise PermissionDenied(_("You may not see programmes and budgets."))
+    require(request.user, "programmes.view_programme")
 
 
-def _fiscal_year_or_error(request):
-    """The fiscal year asked for in ?fy=, or an error page explaining what went wrong (400/404)."""
+def _fiscal_year(request) -> FiscalYear:
+    """The fiscal year asked for in ?fy= (the latest recorded when absent), or a PageError (400/404)."""
     raw = request.GET.get("fy", "").strip()
     try:
         requested = FiscalYear.parse(raw).year if raw else None
     except FiscalYearError as error:
-        return None, render(request, "programmes/fiscal_year_error.html", {"message": str(error)}, status=400)
+        raise PageError(400, str(error)) from error
     try:
-        return selectors.resolve_fiscal_year(requested), None
+        return selectors.resolve_fiscal_year(requested)
     except selectors.UnknownFiscalYear as error:
-        recorded = [FiscalYear(y) for y in error.recorded]
-        message = _("No budget is recorded for %(year)s.") % {"year": FiscalYear(error.fiscal_year).label}
-        return None, render(
-            request,
-            "programmes/fiscal_year_error.html",
-            {"message": message, "recorded": recorded},
-            status=404,
-        )
+        raise PageError(
+            404,
+            _("No budget is recorded for %(year)s.") % {"year": FiscalYear(error.fiscal_year).label},
+            recorded=[FiscalYear(y) for y in error.recorded],
+        ) from error
+
+
+programme_page = page_errors(template="programmes/fiscal_year_error.html")
 
 
 @login_required
+@programme_page
 def programme_list(request):
     """Any signed-in user: programmes in one fiscal year beside the year before, totals and chart."""
     _require_view(request)
-    fiscal_year, error = _fiscal_year_or_error(request)
-    if error:
-        return error
+    fiscal_year = _fiscal_year(request)
     rows = selectors.programme_rows(fiscal_year=fiscal_year)
     table = ProgrammeYearTable(
         rows, fiscal_year_label=fiscal_year.label, previous_label=fiscal_year.previous.label
     )
-    RequestConfig(request, paginate=False).configure(table)
+    page = paginate_table(request, table)
     return render(
         request,
         "programmes/programme_list.html",
@@ -69,19 +68,19 @@ def programme_list(request):
             "fiscal_year": fiscal_year,
             "recorded_years": [FiscalYear(y) for y in selectors.recorded_fiscal_years()],
             "table": table,
+            "page": page,
             "totals": selectors.reconciliations(fiscal_year=fiscal_year),
-            "chart": budget_chart(rows),
+            "chart": budget_chart(rows, fiscal_year),
         },
     )
 
 
 @login_required
+@programme_page
 def programme_export(request, file_format: str):
     """Any signed-in user: the fiscal year's programmes and totals as CSV or Excel."""
     _require_view(request)
-    fiscal_year, error = _fiscal_year_or_error(request)
-    if error:
-        return error
+    fiscal_year = _fiscal_year(request)
     rows = selectors.programme_rows(fiscal_year=fiscal_year)
     totals = selectors.reconciliations(fiscal_year=fiscal_year)
     return export_sheets_response(
@@ -93,15 +92,14 @@ def programme_export(request, file_format: str):
 
 
 @login_required
+@programme_page
 def programme_detail(request, pk: int):
     """Any signed-in user: a programme's budgets by year, supplementary budgets, sub-allocations, files."""
     _require_view(request)
     try:
         programme = selectors.programme_with_budgets(pk=pk)
-    except Programme.DoesNotExist:
-        return render(
-            request, "programmes/fiscal_year_error.html", {"message": _("No such programme.")}, status=404
-        )
+    except Programme.DoesNotExist as error:
+        raise PageError(404, _("No such programme.")) from error
     return render(
         request,
         "programmes/programme_detail.html",
@@ -109,6 +107,7 @@ def programme_detail(request, pk: int):
             "programme": programme,
             "budgets": [(FiscalYear(b.fiscal_year), b) for b in programme.budgets.all()],
             "groups": selectors.sub_allocation_groups(programme=programme),
+            "history_chart": budget_history_chart(programme),
             "attachments": attachments_for(programme),
             "attachment_form": AttachmentForm(),
             "can_change": request.user.has_perm("programmes.change_programmebudget"),
@@ -120,8 +119,7 @@ def programme_detail(request, pk: int):
 @login_required
 def budget_change(request, pk: int):
     """Ministry officials only: correct one amount, with a reason; a stale edit is refused, never lost."""
-    if not request.user.has_perm("programmes.change_programmebudget"):
-        raise PermissionDenied(_("Only ministry officials may change budget amounts."))
+    require(request.user, "programmes.change_programmebudget")
     budget = get_object_or_404(ProgrammeBudget.objects.select_related("programme"), pk=pk)
     if request.method == "POST":
         form = BudgetChangeForm(request.POST)
@@ -157,10 +155,7 @@ def budget_change(request, pk: int):
 @require_POST
 def programme_attach(request, pk: int):
     """Ministry officials and agency officers: attach a document to a programme."""
-    if not request.user.has_perm("programmes.add_attachment"):
-        raise PermissionDenied(
-            _("Only ministry officials and agency officers may attach files to programmes.")
-        )
+    require(request.user, "programmes.add_attachment")
     programme = get_object_or_404(Programme, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
-from kiban.api import ApiError
+from kiban.core.apikit import Page, Rows
+from kiban.core.permissions import require
 
 from . import selectors, services
 from .models import Assignment, ReviewRound
@@ -74,27 +76,20 @@ def _assignment_out(assignment: Assignment) -> dict:
     }
 
 
-def _own_assignment(request, assignment_id: int, perm: str, refusal: str) -> Assignment:
+def _own_assignment(request, assignment_id: int, perm: str) -> Assignment:
     try:
         assignment = selectors.assignment_for_reviewer(pk=assignment_id)
     except Assignment.DoesNotExist as error:
-        raise Http404(f"No assignment has id {assignment_id}.") from error
-    if not request.user.has_perm(perm, assignment):
-        raise ApiError(403, refusal, "forbidden")
+        raise Http404(_("No assignment has id %(id)s.") % {"id": assignment_id}) from error
+    require(request.user, perm, assignment)
     return assignment
 
 
-def _domain_error(error: ValidationError) -> ApiError:
-    code = getattr(error, "code", None) or "invalid"
-    status = 409 if code in {"round_not_open", "submitted", "transition", "round_decided"} else 400
-    return ApiError(status, " ".join(error.messages), code)
-
-
 @router.get("/assignments", response=list[AssignmentOut], summary="My review work in open rounds")
+@paginate(Page)
 def my_assignments(request):
-    if not request.user.has_perm("reviews.list_assignments"):
-        raise ApiError(403, "You may not see review assignments.", "forbidden")
-    return [_assignment_out(a) for a in selectors.assignments_for_reviewer(request.user)]
+    require(request.user, "reviews.list_assignments")
+    return Rows(selectors.assignments_for_reviewer(request.user), _assignment_out)
 
 
 @router.post(
@@ -103,18 +98,10 @@ def my_assignments(request):
     summary="Submit my scores, once (the assigned reviewer without a conflict)",
 )
 def scores_submit(request, assignment_id: int, payload: ScoresIn):
-    assignment = _own_assignment(
-        request,
-        assignment_id,
-        "reviews.view_assignment",
-        "This review is not assigned to you, or you have a conflict of interest with it.",
+    assignment = _own_assignment(request, assignment_id, "reviews.view_assignment")
+    assignment = services.scores_submit(
+        assignment=assignment, values=payload.values, comments=payload.comments, actor=request.user
     )
-    try:
-        assignment = services.scores_submit(
-            assignment=assignment, values=payload.values, comments=payload.comments, actor=request.user
-        )
-    except ValidationError as error:
-        raise _domain_error(error) from error
     return _assignment_out(assignment)
 
 
@@ -124,16 +111,8 @@ def scores_submit(request, assignment_id: int, payload: ScoresIn):
     summary="Declare a conflict of interest (the assigned reviewer)",
 )
 def conflict_declare(request, assignment_id: int, payload: ConflictIn):
-    assignment = _own_assignment(
-        request,
-        assignment_id,
-        "reviews.declare_conflict",
-        "Only the reviewer can declare their own conflict of interest.",
-    )
-    try:
-        return services.conflict_declare(assignment=assignment, reason=payload.reason, actor=request.user)
-    except ValidationError as error:
-        raise _domain_error(error) from error
+    assignment = _own_assignment(request, assignment_id, "reviews.declare_conflict")
+    return services.conflict_declare(assignment=assignment, reason=payload.reason, actor=request.user)
 
 
 @router.get(
@@ -144,9 +123,8 @@ def conflict_declare(request, assignment_id: int, payload: ConflictIn):
 def round_aggregate(request, round_id: int):
     round_ = ReviewRound.objects.select_related("rubric", "content_type").filter(pk=round_id).first()
     if round_ is None:
-        raise Http404(f"No review round has id {round_id}.")
-    if not request.user.has_perm("reviews.manage_reviewround", round_):
-        raise ApiError(403, "Only those who manage this item's review may see its aggregate.", "forbidden")
+        raise Http404(_("No review round has id %(id)s.") % {"id": round_id})
+    require(request.user, "reviews.manage_reviewround", round_)
     result = selectors.aggregate(round_)
     return {
         "round_id": round_.pk,

@@ -7,6 +7,8 @@ from django.db import models
 if TYPE_CHECKING:
     from kiban.core.models import User
 
+    from .models import Decision
+
 
 @runtime_checkable
 class ReviewAdapter(Protocol):
@@ -19,6 +21,10 @@ class ReviewAdapter(Protocol):
     engine refuses opening a round and submitting scores with that reason. And it may define
     `review_opened(self, target, round, actor) -> None`, called in the transaction that opens a round: the
     item's state follows (a request goes under review), and a ValidationError it raises refuses the round.
+
+    `apply_decision` receives the panel's decision as recorded: `decision.round` (the round it decides),
+    `decision.outcome` (one of `outcomes`), `decision.rationale` and `decision.decided_by`. It runs in the
+    decision's transaction, so a refusal (ValidationError) leaves neither the decision nor the round decided.
     """
 
     outcomes: list[tuple[str, str]]
@@ -37,7 +43,7 @@ class ReviewAdapter(Protocol):
 
     def can_manage(self, user: "User", target) -> bool: ...
 
-    def apply_decision(self, target, outcome: str, rationale: str, actor: "User") -> None: ...
+    def apply_decision(self, target, decision: "Decision") -> None: ...
 
     def url(self, target) -> str: ...
 

@@ -1,7 +1,9 @@
 """Who may do what in reviews: managers are whoever the item's adapter says; reviewers only their own work."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import is_signed_in
 
 from .choices import Conflict, RoundState
@@ -54,3 +56,19 @@ rules.add_perm("reviews.declare_conflict", is_signed_in & is_own_assignment)
 # Opening a round on an item, and everything on the round page: its managers, as the item's adapter says.
 rules.add_perm("reviews.add_reviewround", is_signed_in & manages_target)
 rules.add_perm("reviews.manage_reviewround", is_signed_in & manages_round)
+
+# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+register_refusals(
+    {
+        "reviews.list_assignments": _("You may not see review assignments."),
+        "reviews.view_assignment": _(
+            "This review is not assigned to you, or you have a conflict of interest with it."
+        ),
+        "reviews.change_assignment": _(
+            "Only the assigned reviewer without a conflict of interest scores, while the round is open."
+        ),
+        "reviews.declare_conflict": _("Only the reviewer can declare their own conflict of interest."),
+        "reviews.add_reviewround": _("Only those who manage this item's review may open a round on it."),
+        "reviews.manage_reviewround": _("Only those who manage this item's review may open its round."),
+    }
+)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from kiban.core.audit import audited_save
+from kiban.core.errors import StateConflict
 from kiban.core.models import Membership, User
 from kiban.core.services import notification_send
 
@@ -183,7 +184,7 @@ def reviewer_assign(*, round: ReviewRound, reviewer: User, actor: User) -> Assig
     with transaction.atomic():
         locked = _locked_round(round)
         if locked.state != RoundState.OPEN:
-            raise ValidationError(_state_message(locked), "round_not_open")
+            raise StateConflict(_state_message(locked), "round_not_open")
         if Assignment.objects.filter(round=locked, reviewer=reviewer).exists():
             raise ValidationError(
                 _("%(reviewer)s is already assigned to this round.") % {"reviewer": reviewer}, "duplicate"
@@ -243,7 +244,7 @@ def reviewers_assign_balanced(
             adapter = adapter_for(target)
             _require_manager(adapter, actor, target)
             if round_.state != RoundState.OPEN:
-                raise ValidationError(_state_message(round_), "round_not_open")
+                raise StateConflict(_state_message(round_), "round_not_open")
             present = dict(round_.assignments.values_list("reviewer_id", "conflict"))
             wanted = per_round - sum(1 for conflict in present.values() if conflict == Conflict.NONE)
             organisation_ids = adapter.conflict_organisation_ids(target)
@@ -280,7 +281,7 @@ def conflict_declare(*, assignment: Assignment, reason: str, actor: User) -> Ass
         round_ = _locked_round(assignment.round)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if round_.state == RoundState.DECIDED:
-            raise ValidationError(_state_message(round_), "round_decided")
+            raise StateConflict(_state_message(round_), "round_decided")
         if assignment.conflict == Conflict.DECLARED:
             raise ValidationError(_("You have already declared a conflict of interest."), "already_declared")
         assignment.conflict = Conflict.DECLARED
@@ -323,9 +324,9 @@ def scores_submit(
                 "conflicted",
             )
         if round_.state != RoundState.OPEN:
-            raise ValidationError(_state_message(round_), "round_not_open")
+            raise StateConflict(_state_message(round_), "round_not_open")
         if assignment.submitted_at is not None:
-            raise ValidationError(_("You have already submitted your scores for this round."), "submitted")
+            raise StateConflict(_("You have already submitted your scores for this round."), "submitted")
         _refuse_if_adapter_says_so(adapter_for(round_.target), round_.target)
         rubric = round_.rubric
         criteria = list(rubric.criteria.all())
@@ -387,7 +388,7 @@ def review_round_close(*, round: ReviewRound, actor: User) -> ReviewRound:
         try:
             locked.close()
         except TransitionNotAllowed as error:
-            raise ValidationError(
+            raise StateConflict(
                 _("Only an open round can be closed. %(state)s") % {"state": _state_message(locked)},
                 "transition",
             ) from error
@@ -419,7 +420,7 @@ def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: 
         try:
             locked.decide()
         except TransitionNotAllowed as error:
-            raise ValidationError(_state_message(locked), "transition") from error
+            raise StateConflict(_state_message(locked), "transition") from error
         label = outcome_label(adapter, outcome)
         decision = Decision(round=locked, outcome=outcome, rationale=rationale, decided_by=actor)
         reason = _("Decision: %(outcome)s. Rationale: %(rationale)s") % {
@@ -427,7 +428,7 @@ def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: 
             "rationale": rationale,
         }
         audited_save(decision, actor=actor, reason=reason)
-        adapter.apply_decision(target, outcome, rationale, actor)
+        adapter.apply_decision(target, decision)
         audited_save(locked, actor=actor, reason=reason)
         notification_send(
             recipients=list(adapter.applicant_users(target)),

@@ -3,11 +3,14 @@
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from kiban.core.pages import page_errors, paginate
+from kiban.core.permissions import require
 
 from . import selectors, services
 from .forms import AssignForm, BalancedAssignForm, ConflictForm, DecisionForm, RoundOpenForm, ScoreForm
@@ -20,12 +23,13 @@ def _error_text(error: ValidationError) -> str:
 
 
 @login_required
+@page_errors
 def my_reviews(request):
     """Any signed-in user: their review work in open rounds, without items they have a conflict with."""
-    if not request.user.has_perm("reviews.list_assignments"):
-        raise PermissionDenied(_("You may not see review assignments."))
+    require(request.user, "reviews.list_assignments")
+    page = paginate(request, selectors.assignments_for_reviewer(request.user))
     rows = []
-    for assignment in selectors.assignments_for_reviewer(request.user):
+    for assignment in page:
         round_ = assignment.round
         adapter = adapter_for(round_.target)
         rows.append(
@@ -36,7 +40,7 @@ def my_reviews(request):
                 "applicant": None if round_.blind else adapter.applicant_label(round_.target),
             }
         )
-    return render(request, "reviews/my_reviews.html", {"rows": rows})
+    return render(request, "reviews/my_reviews.html", {"rows": rows, "page": page})
 
 
 def _assignment_or_404(pk: int) -> Assignment:
@@ -63,10 +67,7 @@ def _anonymised(groups, own: Assignment):
 def assignment_detail(request, pk: int):
     """The assigned reviewer (never a conflicted one): the item, the rubric form, a conflict declaration."""
     assignment = _assignment_or_404(pk)
-    if not request.user.has_perm("reviews.view_assignment", assignment):
-        raise PermissionDenied(
-            _("This review is not assigned to you, or you have a conflict of interest with it.")
-        )
+    require(request.user, "reviews.view_assignment", assignment)
     round_ = assignment.round
     target = round_.target
     adapter = adapter_for(target)
@@ -110,8 +111,7 @@ def assignment_detail(request, pk: int):
 def conflict_declare(request, pk: int):
     """The reviewer: declare a conflict of interest; the item disappears from their work."""
     assignment = _assignment_or_404(pk)
-    if not request.user.has_perm("reviews.declare_conflict", assignment):
-        raise PermissionDenied(_("Only the reviewer can declare their own conflict of interest."))
+    require(request.user, "reviews.declare_conflict", assignment)
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
@@ -134,8 +134,7 @@ def _managed_round(request, pk: int) -> ReviewRound:
         round_ = selectors.round_detail(pk=pk)
     except ReviewRound.DoesNotExist as error:
         raise Http404(_("No such review round.")) from error
-    if not request.user.has_perm("reviews.manage_reviewround", round_):
-        raise PermissionDenied(_("Only those who manage this item's review may open its round."))
+    require(request.user, "reviews.manage_reviewround", round_)
     return round_
 
 
@@ -263,8 +262,7 @@ def round_open(request, app_label: str, model_name: str, object_id: int):
     except (LookupError, ValueError) as error:
         raise Http404(_("This kind of item cannot be reviewed.")) from error
     target = get_object_or_404(model, pk=object_id)
-    if not request.user.has_perm("reviews.add_reviewround", target):
-        raise PermissionDenied(_("Only those who manage this item's review may open a round on it."))
+    require(request.user, "reviews.add_reviewround", target)
     form = RoundOpenForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -6,7 +6,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     CompanyInterest,
     Milestone,
-    NonDisclosureAgreement,
     Outcome,
     ProgressReport,
     Seed,
@@ -42,5 +41,5 @@ class StageGateAdmin(SimpleHistoryAdmin):
         return False
 
 
-for model in (SeedFunding, Milestone, ProgressReport, Outcome, CompanyInterest, NonDisclosureAgreement):
+for model in (SeedFunding, Milestone, ProgressReport, Outcome, CompanyInterest):
     admin.site.register(model, SimpleHistoryAdmin)

@@ -3,12 +3,14 @@ filtered by the same rules as the pages."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
-from kiban.api import ApiError
+from kiban.core.apikit import ApiError, Page, Rows
 from kiban.core.models import Organisation, User
+from kiban.core.permissions import require
 
 from . import selectors, services
 from .choices import Stage
@@ -56,13 +58,6 @@ class SeedOut(SeedSummaryOut):
     details: str | None
     team: list[MemberOut] | None
     listed_for_matching: bool
-
-
-class SeedPageOut(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[SeedSummaryOut]
 
 
 class SeedIn(Schema):
@@ -252,14 +247,14 @@ def _full(seed: Seed, user: User) -> dict:
 
 
 def _seed(request, seed_id: int, perm: str = "seeds.view_seed") -> Seed:
+    """The seed, if the user may see it and has `perm` on it (a reader who may not see it is told so)."""
     try:
         seed = selectors.seed_detail(pk=seed_id)
     except Seed.DoesNotExist as error:
-        raise Http404(f"No seed has id {seed_id}.") from error
-    if not request.user.has_perm(perm, seed):
-        if perm == "seeds.view_seed" or not request.user.has_perm("seeds.view_seed", seed):
-            raise ApiError(403, "You may not see this seed.", "forbidden")
-        raise ApiError(403, "You may not do this on this seed.", "forbidden")
+        raise Http404(_("No seed has id %(id)s.") % {"id": seed_id}) from error
+    require(request.user, "seeds.view_seed", seed)
+    if perm != "seeds.view_seed":
+        require(request.user, perm, seed)
     return seed
 
 
@@ -268,7 +263,9 @@ def _organisation(pk: int | None, what: str) -> Organisation | None:
         return None
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
-        raise ApiError(404, f"No organisation has id {pk} ({what}).", "not_found")
+        raise ApiError(
+            404, _("No organisation has id %(id)s (%(role)s).") % {"id": pk, "role": what}, "not_found"
+        )
     return organisation
 
 
@@ -276,14 +273,10 @@ def _users(usernames: list[str]) -> list[User]:
     found = {u.username: u for u in User.objects.filter(username__in=usernames, is_active=True)}
     missing = sorted(set(usernames) - set(found))
     if missing:
-        raise ApiError(404, f"No active user is named {', '.join(missing)}.", "not_found")
+        raise ApiError(
+            404, _("No active user is named %(names)s.") % {"names": ", ".join(missing)}, "not_found"
+        )
     return [found[name] for name in usernames]
-
-
-def _domain(error: ValidationError | PermissionDenied) -> ApiError:
-    if isinstance(error, PermissionDenied):
-        return ApiError(403, str(error), "forbidden")
-    return ApiError(400, " ".join(error.messages), getattr(error, "code", None) or "invalid")
 
 
 def _outcome(outcome) -> dict:
@@ -304,9 +297,10 @@ def _outcome(outcome) -> dict:
 # --- seeds
 @router.get(
     "",
-    response=SeedPageOut,
+    response=list[SeedSummaryOut],
     summary="Seeds you may see (public summaries), filtered and paginated",
 )
+@paginate(Page)
 def seed_list(
     request,
     q: str | None = None,
@@ -316,13 +310,10 @@ def seed_list(
     programme_slot: str | None = None,
     origin: str | None = None,
     fiscal_year: int | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
 ):
     """Researchers get their own seeds, hub staff their hub's, companies the listed seeds, the agency and the
     ministry every seed. Filters as on the list page."""
-    if not request.user.has_perm("seeds.view_seed_list"):
-        raise ApiError(403, "You may not see seeds.", "forbidden")
+    require(request.user, "seeds.view_seed_list")
     params = {
         k: v
         for k, v in {
@@ -341,46 +332,36 @@ def seed_list(
         raise ApiError(
             400, "; ".join(f"{k}: {' '.join(v)}" for k, v in seed_filter.errors.items()), "invalid_filter"
         )
-    seeds = seed_filter.qs.order_by("-registered_on", "-pk")
-    return {
-        "count": seeds.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_summary(seed) for seed in seeds[offset : offset + limit]],
-    }
+    return Rows(seed_filter.qs.order_by("-registered_on", "-pk"), _summary)
 
 
 @router.post(
     "", response={201: SeedOut}, summary="Register a seed at a hub (hub staff; researchers their own)"
 )
 def seed_register(request, payload: SeedIn):
-    if not request.user.has_perm("seeds.add_seed"):
-        raise ApiError(403, "Only hub staff and researchers may register seeds.", "forbidden")
+    require(request.user, "seeds.add_seed")
     hub = _organisation(payload.hub_id, "hub")
     institution = _organisation(payload.institution_id, "institution")
     pi = _users([payload.pi_username])[0] if payload.pi_username else request.user
-    try:
-        seed = services.seed_register(
-            hub=hub,
-            pi=pi,
-            title=payload.title,
-            summary=payload.summary,
-            details=payload.details,
-            team=_users(payload.team_usernames),
-            institution=institution,
-            modality=payload.modality,
-            icd10_code=payload.icd10_code,
-            disease=payload.disease,
-            stage=payload.stage,
-            programme_slot=payload.programme_slot,
-            committed_company=_organisation(payload.committed_company_id, "committed company"),
-            support_from_fy=payload.support_from_fy,
-            support_to_fy=payload.support_to_fy,
-            listed_for_matching=payload.listed_for_matching,
-            actor=request.user,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        raise _domain(error) from error
+    seed = services.seed_register(
+        hub=hub,
+        pi=pi,
+        title=payload.title,
+        summary=payload.summary,
+        details=payload.details,
+        team=_users(payload.team_usernames),
+        institution=institution,
+        modality=payload.modality,
+        icd10_code=payload.icd10_code,
+        disease=payload.disease,
+        stage=payload.stage,
+        programme_slot=payload.programme_slot,
+        committed_company=_organisation(payload.committed_company_id, "committed company"),
+        support_from_fy=payload.support_from_fy,
+        support_to_fy=payload.support_to_fy,
+        listed_for_matching=payload.listed_for_matching,
+        actor=request.user,
+    )
     return Status(201, _full(selectors.seed_detail(pk=seed.pk), request.user))
 
 
@@ -389,18 +370,12 @@ def dashboard(request, hub_id: int | None = None):
     """Nationwide: hub staff, the agency and the ministry. One hub: its staff, the agency and the ministry."""
     hub = None
     if hub_id is None:
-        if not request.user.has_perm("seeds.view_dashboard"):
-            raise ApiError(
-                403, "Only hub staff, the agency and the ministry see the nationwide dashboard.", "forbidden"
-            )
+        require(request.user, "seeds.view_dashboard")
     else:
         hub = selectors.hubs().filter(pk=hub_id).first()
         if hub is None:
-            raise Http404(f"No hub has id {hub_id}.")
-        if not request.user.has_perm("seeds.view_hub_dashboard", hub):
-            raise ApiError(
-                403, "Only the hub's staff, the agency and the ministry see this dashboard.", "forbidden"
-            )
+            raise Http404(_("No hub has id %(id)s.") % {"id": hub_id})
+        require(request.user, "seeds.view_hub_dashboard", hub)
     board = selectors.dashboard(hub=hub)
     return {
         "hub_id": hub.pk if hub else None,
@@ -426,9 +401,9 @@ def dashboard(request, hub_id: int | None = None):
 @router.get(
     "/outcomes", response=list[OutcomeOut], summary="Outcomes of the seeds whose records you may read"
 )
+@paginate(Page)
 def outcome_list(request, kind: str | None = None, fiscal_year: int | None = None):
-    if not request.user.has_perm("seeds.view_seed_list"):
-        raise ApiError(403, "You may not see seeds.", "forbidden")
+    require(request.user, "seeds.view_seed_list")
     outcomes = (
         selectors.outcomes_visible_to(request.user).select_related("company").order_by("-occurred_on", "-pk")
     )
@@ -436,7 +411,7 @@ def outcome_list(request, kind: str | None = None, fiscal_year: int | None = Non
         outcomes = outcomes.filter(kind=kind)
     if fiscal_year:
         outcomes = outcomes.filter(fiscal_year=fiscal_year)
-    return [_outcome(o) for o in outcomes[:1000]]
+    return Rows(outcomes, _outcome)
 
 
 @router.get(
@@ -453,16 +428,14 @@ def seed_change(request, seed_id: int, payload: SeedChangeIn):
     reason = values.pop("reason", "")
     if "committed_company_id" in values:
         values["committed_company"] = _organisation(values.pop("committed_company_id"), "committed company")
-    try:
-        services.seed_update(seed=seed, values=values, reason=reason, actor=request.user)
-    except ValidationError as error:
-        raise _domain(error) from error
+    services.seed_update(seed=seed, values=values, reason=reason, actor=request.user)
     return _full(selectors.seed_detail(pk=seed_id), request.user)
 
 
 @router.get(
     "/{seed_id}/years", response=list[YearOut], summary="Funds, milestones and progress by fiscal year"
 )
+@paginate(Page)
 def seed_years(request, seed_id: int):
     seed = _seed(request, seed_id, "seeds.view_seed_details")
     page = selectors.seed_page(seed=seed, full=True, matching=False)
@@ -542,18 +515,15 @@ def stage_gate_open(request, seed_id: int, payload: ReviewOpenIn):
         raise ApiError(400, refusal, "terminated")
     rubric = Rubric.objects.filter(pk=payload.rubric_id).first()
     if rubric is None:
-        raise ApiError(404, f"No rubric has id {payload.rubric_id}.", "not_found")
-    try:
-        round_ = review_round_open(
-            target=seed,
-            rubric=rubric,
-            title=payload.title,
-            blind=payload.blind,
-            due_date=payload.due_date,
-            actor=request.user,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        raise _domain(error) from error
+        raise ApiError(404, _("No rubric has id %(id)s.") % {"id": payload.rubric_id}, "not_found")
+    round_ = review_round_open(
+        target=seed,
+        rubric=rubric,
+        title=payload.title,
+        blind=payload.blind,
+        due_date=payload.due_date,
+        actor=request.user,
+    )
     return Status(
         201,
         {
@@ -569,9 +539,10 @@ def stage_gate_open(request, seed_id: int, payload: ReviewOpenIn):
 
 
 @router.get("/{seed_id}/outcomes", response=list[OutcomeOut], summary="A seed's outcomes")
+@paginate(Page)
 def seed_outcomes(request, seed_id: int):
     seed = _seed(request, seed_id, "seeds.view_seed_details")
-    return [_outcome(o) for o in seed.outcomes.select_related("company").order_by("-occurred_on", "-pk")]
+    return Rows(seed.outcomes.select_related("company").order_by("-occurred_on", "-pk"), _outcome)
 
 
 @router.post(
@@ -579,29 +550,23 @@ def seed_outcomes(request, seed_id: int):
 )
 def outcome_add(request, seed_id: int, payload: OutcomeIn):
     seed = _seed(request, seed_id, "seeds.add_outcome")
-    try:
-        outcome = services.outcome_record(
-            seed=seed,
-            kind=payload.kind,
-            occurred_on=payload.occurred_on,
-            title=payload.title,
-            reference=payload.reference,
-            company=_organisation(payload.company_id, "licensee"),
-            scope=payload.scope,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        raise _domain(error) from error
+    outcome = services.outcome_record(
+        seed=seed,
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        title=payload.title,
+        reference=payload.reference,
+        company=_organisation(payload.company_id, "licensee"),
+        scope=payload.scope,
+        actor=request.user,
+    )
     return Status(201, _outcome(outcome))
 
 
 @router.post("/{seed_id}/interest", response={201: InterestOut}, summary="Register your company's interest")
 def interest_add(request, seed_id: int, payload: InterestIn):
     seed = _seed(request, seed_id, "seeds.add_interest")
-    try:
-        interest = services.interest_register(seed=seed, message=payload.message, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        raise _domain(error) from error
+    interest = services.interest_register(seed=seed, message=payload.message, actor=request.user)
     return Status(
         201,
         {
@@ -614,17 +579,16 @@ def interest_add(request, seed_id: int, payload: InterestIn):
 
 
 @router.post(
-    "/{seed_id}/ndas", response={201: NdaOut}, summary="Record an NDA with a company (the hub's staff)"
+    "/{seed_id}/ndas",
+    response={201: NdaOut},
+    summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
 def nda_add(request, seed_id: int, payload: NdaIn):
     seed = _seed(request, seed_id, "seeds.add_nda")
     company = _organisation(payload.company_id, "company")
-    try:
-        nda = services.nda_record(
-            seed=seed, company=company, signed_on=payload.signed_on, note=payload.note, actor=request.user
-        )
-    except ValidationError as error:
-        raise _domain(error) from error
+    nda = services.nda_record(
+        seed=seed, company=company, signed_on=payload.signed_on, note=payload.note, actor=request.user
+    )
     return Status(
         201,
         {

@@ -20,13 +20,13 @@ from .choices import NEXT_STAGE, PIPELINE, GateOutcome, Modality, OutcomeKind, P
 from .models import (
     CompanyInterest,
     Milestone,
-    NonDisclosureAgreement,
     Outcome,
     ProgressReport,
     Seed,
     SeedFunding,
     SeedMember,
 )
+from .rules import company_ndas
 
 # The hubs in the order of the source, with a romanised key for the demo hub staff's user names.
 HUBS = [
@@ -472,16 +472,13 @@ def _matching(people, organisations) -> None:
             )
     if listed:
         takeda = organisations["武田薬品工業"]
-        if not NonDisclosureAgreement.objects.filter(seed=listed[0], company=takeda).exists():
-            _save(
-                NonDisclosureAgreement(
-                    seed=listed[0],
-                    company=takeda,
-                    signed_on=datetime.date(2023, 11, 1),
-                    note="（デモ）",
-                    recorded_by=staff,
-                ),
-                staff,
+        if not company_ndas([takeda.pk]).filter(object_id=listed[0].pk).exists():
+            services.nda_record(
+                seed=listed[0],
+                company=takeda,
+                signed_on=datetime.date(2023, 11, 1),
+                note="（デモ）",
+                actor=staff,
             )
 
 

@@ -1,5 +1,6 @@
 """Translational research seeds registered at a hub, their stage-gates, yearly records and outcomes."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -78,6 +79,8 @@ class Seed(FSMModelMixin, models.Model):
     )
     registered_on = models.DateField(_("registered"))
     registered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Its NDAs with companies (kind NDA, the hub discloses, the company receives); deleted with the seed.
+    agreements = GenericRelation("agreements.Agreement")
     history = HistoricalRecords()
 
     class Meta:
@@ -191,8 +194,14 @@ class StageGate(models.Model):
     decided_by = models.ForeignKey(
         User, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
-    review_round_id = models.PositiveBigIntegerField(
-        _("review round"), null=True, blank=True, help_text=_("The review engine's round that decided it.")
+    review_round = models.ForeignKey(
+        "reviews.ReviewRound",
+        verbose_name=_("review round"),
+        help_text=_("The review engine's round that decided it."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -355,29 +364,3 @@ class CompanyInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} → {self.seed}"
-
-
-class NonDisclosureAgreement(models.Model):
-    """An NDA between a seed's hub and a company: it opens the seed's confidential details to that company."""
-
-    seed = models.ForeignKey(Seed, on_delete=models.CASCADE, related_name="ndas")
-    company = models.ForeignKey(
-        Organisation,
-        verbose_name=_("company"),
-        on_delete=models.PROTECT,
-        related_name="seed_ndas",
-        limit_choices_to=_COMPANIES,
-    )
-    signed_on = models.DateField(_("signed"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("non-disclosure agreement")
-        verbose_name_plural = _("non-disclosure agreements")
-        ordering = ["seed", "-signed_on"]
-        constraints = [models.UniqueConstraint(fields=["seed", "company"], name="nda_once_per_company")]
-
-    def __str__(self) -> str:
-        return f"NDA {self.company} / {self.seed}"

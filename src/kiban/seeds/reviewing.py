@@ -1,10 +1,12 @@
-"""How seeds go under review: the review engine's adapter for a seed's stage-gate (registered in apps.py)."""
+"""How seeds meet the shared engines: the review engine's adapter for a seed's stage-gate, and the agreements'
+adapter for its NDAs (both registered in apps.py)."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from kiban.agreements.choices import AgreementKind
 from kiban.core.models import User
+from kiban.reviews.models import Decision
 
 from . import services
 from .choices import GateOutcome, Stage
@@ -63,20 +65,24 @@ class SeedStageGateAdapter:
             }
         return None
 
-    def apply_decision(self, seed: Seed, outcome: str, rationale: str, actor: User) -> None:
-        from kiban.reviews.models import Decision
-
-        round_id = (
-            Decision.objects.filter(
-                round__content_type=ContentType.objects.get_for_model(Seed), round__object_id=seed.pk
-            )
-            .order_by("-pk")
-            .values_list("round_id", flat=True)
-            .first()
-        )
+    def apply_decision(self, seed: Seed, decision: Decision) -> None:
+        """The stage-gate records the round that decided it."""
         services.seed_decision_apply(
-            seed=seed, outcome=outcome, rationale=rationale, actor=actor, review_round_id=round_id
+            seed=seed,
+            outcome=decision.outcome,
+            rationale=decision.rationale,
+            actor=decision.decided_by,
+            review_round=decision.round,
         )
 
     def url(self, seed: Seed) -> str:
         return seed.get_absolute_url()
+
+
+class SeedNdaAdapter:
+    """A seed's NDAs with companies (`services.nda_record`): the hub's staff manage them."""
+
+    kinds = (AgreementKind.NDA,)
+
+    def can_manage(self, user: User, seed: Seed) -> bool:
+        return user.has_perm("seeds.add_nda", seed)

@@ -8,8 +8,12 @@ Reviewers read a seed only through the review engine, which shows what the seed'
 from dataclasses import dataclass
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.agreements.choices import AgreementKind, PartyRole
+from kiban.agreements.models import Agreement
 from kiban.core.choices import Role
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import (
     has_role,
     is_agency_officer,
@@ -21,6 +25,7 @@ from kiban.core.rules import (
 from kiban.core.selectors import hub_scope_ids, role_organisation_ids
 
 from .choices import Stage
+from .models import Seed
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,24 @@ def is_listed_for_companies(user, seed) -> bool:
     return seed is not None and seed.listed_for_matching and seed.stage != Stage.TERMINATED
 
 
+def company_ndas(company_ids):
+    """The NDAs in force about seeds that one of the companies receives; filter `object_id` (the seed's id,
+    or an OuterRef to it) to ask about one seed."""
+    return (
+        Agreement.objects.about_model(Seed)
+        .filter(kind=AgreementKind.NDA)
+        .in_force()
+        .with_party(company_ids, role=PartyRole.RECIPIENT)
+    )
+
+
 @rules.predicate
 def has_seed_nda(user, seed) -> bool:
-    """A company member whose company has an NDA for this seed."""
+    """A company member whose company has an NDA in force for this seed."""
     companies = seed_scope(user).company_ids
     if seed is None or not companies:
         return False
-    return seed.ndas.filter(company_id__in=companies).exists()
+    return company_ndas(companies).filter(object_id=seed.pk).exists()
 
 
 manages_hub = works_for_hub_of(lambda hub: hub.pk, name="manages_hub")
@@ -112,3 +128,33 @@ rules.add_perm("seeds.add_interest", is_signed_in & is_company_member & is_liste
 # Dashboards: the nationwide one for every hub and the overseers; a hub's own for its staff and the overseers.
 rules.add_perm("seeds.view_dashboard", is_signed_in & (is_hub_staff | is_overseer))
 rules.add_perm("seeds.view_hub_dashboard", is_signed_in & (is_overseer | manages_hub))
+
+# What a refused user reads, on the 403 page and in the API's 403 answer alike.
+register_refusals(
+    {
+        "seeds.view_seed_list": _("You may not see seeds."),
+        "seeds.view_seed": _("You may not see this seed."),
+        "seeds.view_seed_details": _(
+            "Only the seed's team, its hub's staff, the agency, the ministry and companies with an NDA read "
+            "its details."
+        ),
+        "seeds.view_seed_matching": _(
+            "Only the seed's team, its hub's staff, the agency and the ministry see which companies are "
+            "interested and hold NDAs."
+        ),
+        "seeds.add_seed": _("Only hub staff and researchers may register seeds."),
+        "seeds.change_seed": _("Only the seed's team and its hub's staff may change it."),
+        "seeds.add_progress": _("Only the team and the hub's staff plan milestones and report progress."),
+        "seeds.add_outcome": _("Only the team and the hub's staff record outcomes."),
+        "seeds.add_funding": _("Only the hub's staff record research funds."),
+        "seeds.add_nda": _("Only the hub's staff record NDAs."),
+        "seeds.manage_stage_gates": _("Only the hub's staff open stage-gate reviews."),
+        "seeds.add_interest": _("Only company members may register interest, in seeds listed for companies."),
+        "seeds.view_dashboard": _(
+            "Only hub staff, the agency and the ministry see the nationwide dashboard."
+        ),
+        "seeds.view_hub_dashboard": _(
+            "Only the hub's staff, the agency and the ministry see this hub's dashboard."
+        ),
+    }
+)

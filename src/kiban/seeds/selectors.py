@@ -4,9 +4,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from kiban.agreements.choices import AgreementKind, PartyRole
+from kiban.agreements.models import Agreement, AgreementParty
 from kiban.core.choices import OrganisationKind
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
@@ -15,7 +17,6 @@ from .choices import CERTIFICATION_OUTCOME_KINDS, PIPELINE, GateOutcome, Modalit
 from .models import (
     CompanyInterest,
     Milestone,
-    NonDisclosureAgreement,
     Outcome,
     ProgressReport,
     Seed,
@@ -23,7 +24,7 @@ from .models import (
     SeedMember,
     StageGate,
 )
-from .rules import is_overseer, seed_scope
+from .rules import company_ndas, is_overseer, seed_scope
 
 
 # --- which seeds a user sees
@@ -40,11 +41,7 @@ def seeds_visible_to(user: User) -> QuerySet[Seed]:
         visible |= Q(hub_id__in=scope.hub_ids)
     if scope.company_ids:
         visible |= Q(listed_for_matching=True) & ~Q(stage=Stage.TERMINATED)
-        visible |= Q(
-            Exists(
-                NonDisclosureAgreement.objects.filter(seed=OuterRef("pk"), company_id__in=scope.company_ids)
-            )
-        )
+        visible |= Q(Exists(company_ndas(scope.company_ids).filter(object_id=OuterRef("pk"))))
     return Seed.objects.filter(visible)
 
 
@@ -91,7 +88,7 @@ class SeedPage:
     stage_gates: list[StageGate]
     years: list[YearRecords]
     interests: list[CompanyInterest]
-    ndas: list[NonDisclosureAgreement]
+    ndas: list["SeedNda"]
     total_funding_yen: int
 
 
@@ -126,7 +123,7 @@ def seed_page(*, seed: Seed, full: bool, matching: bool) -> SeedPage:
     interests = ndas = []
     if matching:
         interests = list(seed.interests.select_related("company", "registered_by"))
-        ndas = list(seed.ndas.select_related("company", "recorded_by"))
+        ndas = seed_ndas(seed=seed)
     ordered = [years[y] for y in sorted(years, reverse=True)]
     return SeedPage(
         seed=seed,
@@ -138,6 +135,50 @@ def seed_page(*, seed: Seed, full: bool, matching: bool) -> SeedPage:
         ndas=ndas,
         total_funding_yen=sum(y.funding_yen or 0 for y in ordered),
     )
+
+
+@dataclass(frozen=True)
+class SeedNda:
+    """One of a seed's NDAs as its page and the API show it: the company receiving, when it was signed."""
+
+    agreement: Agreement
+    company: Organisation
+
+    @property
+    def id(self) -> int:
+        return self.agreement.pk
+
+    @property
+    def signed_on(self) -> datetime.date:
+        return self.agreement.signed_on
+
+    @property
+    def note(self) -> str:
+        return self.agreement.note
+
+    @property
+    def in_force(self) -> bool:
+        return self.agreement.is_in_force()
+
+    @property
+    def state_label(self) -> str:
+        return self.agreement.standing_label()
+
+
+def seed_ndas(*, seed: Seed) -> list[SeedNda]:
+    """The NDAs signed about the seed (in force or since ended), newest first; two queries."""
+    agreements = (
+        seed.agreements.filter(kind=AgreementKind.NDA, signed_on__isnull=False)
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                AgreementParty.objects.filter(role=PartyRole.RECIPIENT).select_related("organisation"),
+                to_attr="recipients",
+            )
+        )
+        .order_by("-signed_on", "-pk")
+    )
+    return [SeedNda(a, party.organisation) for a in agreements for party in a.recipients]
 
 
 def company_interest_of(*, seed: Seed, user: User) -> CompanyInterest | None:
@@ -159,13 +200,7 @@ def outcomes_visible_to(user: User) -> QuerySet[Outcome]:
     if scope.hub_ids:
         readable |= Q(seed__hub_id__in=scope.hub_ids)
     if scope.company_ids:
-        readable |= Q(
-            Exists(
-                NonDisclosureAgreement.objects.filter(
-                    seed=OuterRef("seed_id"), company_id__in=scope.company_ids
-                )
-            )
-        )
+        readable |= Q(Exists(company_ndas(scope.company_ids).filter(object_id=OuterRef("seed_id"))))
     return Outcome.objects.filter(readable)
 
 

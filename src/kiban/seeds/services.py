@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kiban.agreements.choices import AgreementKind, PartyRole
+from kiban.agreements.models import Agreement
+from kiban.agreements.services import agreement_create, agreement_sign
 from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
@@ -20,6 +23,7 @@ from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staf
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 from kiban.reviews.choices import RoundState
+from kiban.reviews.models import ReviewRound
 from kiban.reviews.selectors import rounds_for
 from kiban.reviews.services import review_round_close
 
@@ -28,7 +32,6 @@ from .icd10 import normalise_icd10
 from .models import (
     CompanyInterest,
     Milestone,
-    NonDisclosureAgreement,
     Outcome,
     ProgressReport,
     Seed,
@@ -266,7 +269,7 @@ def seed_decision_apply(
     rationale: str,
     actor: User,
     decided_on: datetime.date | None = None,
-    review_round_id: int | None = None,
+    review_round: ReviewRound | None = None,
 ) -> StageGate:
     """Applies a stage-gate decision through the seed's state machine: stage up (one stage, never skipping),
     continue (a suspended seed resumes its stage), suspend or terminate. Refuses, with the reason, what the
@@ -310,7 +313,7 @@ def seed_decision_apply(
             days_in_stage=(decided_on - locked.stage_entered_on).days if changed else None,
             rationale=rationale,
             decided_by=actor,
-            review_round_id=review_round_id,
+            review_round=review_round,
         )
         if changed:
             locked.stage_entered_on = decided_on
@@ -535,22 +538,23 @@ def interest_register(*, seed: Seed, message: str = "", actor: User) -> CompanyI
 
 def nda_record(
     *, seed: Seed, company: Organisation, signed_on: datetime.date, note: str = "", actor: User
-) -> NonDisclosureAgreement:
-    """Hub staff record an NDA with a company for one seed: from now on that company's members read the
-    seed's confidential details. The company's members are told."""
+) -> Agreement:
+    """Hub staff record an NDA with a company for one seed, signed on a day: a generic agreement of kind NDA
+    about the seed, the hub disclosing and the company receiving. From now on (while it is in force) that
+    company's members read the seed's confidential details; they are told. A second live NDA between the
+    hub and the company about the seed is refused (`agreements.services.DuplicateAgreement`)."""
     if company.kind != OrganisationKind.COMPANY:
         raise ValidationError(_("%(name)s is not a company.") % {"name": company.name}, "company")
     _check_date(signed_on, _("An NDA"))
-    if NonDisclosureAgreement.objects.filter(seed=seed, company=company).exists():
-        raise ValidationError(
-            _("An NDA with %(company)s is already recorded for this seed.") % {"company": company.name},
-            "duplicate_nda",
-        )
-    nda = NonDisclosureAgreement(
-        seed=seed, company=company, signed_on=signed_on, note=note.strip(), recorded_by=actor
-    )
     with transaction.atomic():
-        audited_save(nda, actor=actor, reason=_("NDA recorded with %(company)s") % {"company": company.name})
+        nda = agreement_create(
+            kind=AgreementKind.NDA,
+            about=seed,
+            parties=[(seed.hub, PartyRole.DISCLOSER), (company, PartyRole.RECIPIENT)],
+            note=note,
+            actor=actor,
+        )
+        nda = agreement_sign(agreement=nda, signed_on=signed_on, actor=actor)
         members = active_users_with_role(Role.COMPANY, organisation_ids=[company.pk])
         notification_send(
             recipients=list(members),

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
+from kiban.core.pages import page_errors, paginate_table
+from kiban.core.permissions import require
 
 from . import selectors, services
-from .charts import pipeline_chart, stage_up_chart
+from .charts import pipeline_chart, stage_modality_chart, stage_up_chart
 from .exports import dashboard_sheets, seed_sheet
 from .filtersets import SeedFilter
 from .forms import (
@@ -41,14 +42,14 @@ def _errors(form) -> str:
 
 # --- the list
 @login_required
+@page_errors
 def seed_list(request):
     """Researchers their own seeds, hub staff their hub's, companies the listed public summaries, the agency
     and the ministry every seed; filtered and paginated."""
-    if not request.user.has_perm("seeds.view_seed_list"):
-        raise PermissionDenied(_("You may not see seeds."))
+    require(request.user, "seeds.view_seed_list")
     seed_filter = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user))
     table = SeedTable(seed_filter.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    page = paginate_table(request, table)
     query = request.GET.copy()
     for key in ("page", "sort"):
         query.pop(key, None)
@@ -58,6 +59,7 @@ def seed_list(request):
         {
             "filter": seed_filter,
             "table": table,
+            "page": page,
             "query": query.urlencode(),
             "can_register": request.user.has_perm("seeds.add_seed"),
             "can_dashboard": request.user.has_perm("seeds.view_dashboard"),
@@ -68,8 +70,7 @@ def seed_list(request):
 @login_required
 def seed_export(request, file_format: str):
     """The visible seeds, filtered as on the list, as CSV or Excel (public columns only)."""
-    if not request.user.has_perm("seeds.view_seed_list"):
-        raise PermissionDenied(_("You may not see seeds."))
+    require(request.user, "seeds.view_seed_list")
     seeds = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user)).qs
     sheet = seed_sheet(seeds.order_by("-registered_on", "-pk"))
     return export_sheets_response(sheets=[sheet], filename="kiban-seeds", fmt=file_format)
@@ -79,8 +80,7 @@ def seed_export(request, file_format: str):
 @login_required
 def seed_register(request):
     """Hub staff register a seed at their hub; a researcher registers their own seed at a hub."""
-    if not request.user.has_perm("seeds.add_seed"):
-        raise PermissionDenied(_("Only hub staff and researchers may register seeds."))
+    require(request.user, "seeds.add_seed")
     hub_ids = seed_scope(request.user).hub_ids
     form = SeedRegisterForm(request.POST or None, user=request.user, hub_ids=hub_ids)
     if request.method == "POST":
@@ -115,13 +115,12 @@ def seed_register(request):
     return render(request, "seeds/seed_form.html", {"form": form, "seed": None})
 
 
-def _visible_seed(request, pk: int, perm: str = "seeds.view_seed") -> Seed:
+def _visible_seed(request, pk: int) -> Seed:
     try:
         seed = selectors.seed_detail(pk=pk)
     except Seed.DoesNotExist as error:
         raise Http404(_("No such seed.")) from error
-    if not request.user.has_perm(perm, seed):
-        raise PermissionDenied(_("You may not see this seed."))
+    require(request.user, "seeds.view_seed", seed)
     return seed
 
 
@@ -129,8 +128,7 @@ def _visible_seed(request, pk: int, perm: str = "seeds.view_seed") -> Seed:
 def seed_edit(request, pk: int):
     """The hub's staff and the team change a seed's description (never its stage)."""
     seed = _visible_seed(request, pk)
-    if not request.user.has_perm("seeds.change_seed", seed):
-        raise PermissionDenied(_("Only the seed's team and its hub's staff may change it."))
+    require(request.user, "seeds.change_seed", seed)
     initial = {name: getattr(seed, name) for name in services.EDITABLE_FIELDS}
     initial["team"] = [member.user for member in seed.members.all()]
     form = SeedEditForm(request.POST or None, initial=initial)
@@ -199,11 +197,10 @@ def seed_detail(request, pk: int):
     )
 
 
-def _seed_action(request, pk: int, perm: str, refusal: str, form_class, write):
+def _seed_action(request, pk: int, perm: str, form_class, write):
     """A form posted from a seed's page: checked, written through a service, and back to the page."""
     seed = _visible_seed(request, pk)
-    if not request.user.has_perm(perm, seed):
-        raise PermissionDenied(refusal)
+    require(request.user, perm, seed)
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
@@ -224,9 +221,7 @@ def funding_add(request, pk: int):
         services.seed_funding_record(seed=seed, **data, actor=request.user)
         return _("The research funds are recorded.")
 
-    return _seed_action(
-        request, pk, "seeds.add_funding", _("Only the hub's staff record research funds."), FundingForm, write
-    )
+    return _seed_action(request, pk, "seeds.add_funding", FundingForm, write)
 
 
 @login_required
@@ -236,14 +231,7 @@ def milestone_add(request, pk: int):
         services.milestone_add(seed=seed, **data, actor=request.user)
         return _("The milestone is added.")
 
-    return _seed_action(
-        request,
-        pk,
-        "seeds.add_progress",
-        _("Only the team and the hub's staff plan milestones."),
-        MilestoneForm,
-        write,
-    )
+    return _seed_action(request, pk, "seeds.add_progress", MilestoneForm, write)
 
 
 @login_required
@@ -254,14 +242,7 @@ def milestone_achieve(request, pk: int, milestone_id: int):
         services.milestone_achieve(milestone=milestone, achieved_on=data["achieved_on"], actor=request.user)
         return _("The milestone is marked reached.")
 
-    return _seed_action(
-        request,
-        pk,
-        "seeds.add_progress",
-        _("Only the team and the hub's staff record milestones."),
-        MilestoneAchievedForm,
-        write,
-    )
+    return _seed_action(request, pk, "seeds.add_progress", MilestoneAchievedForm, write)
 
 
 @login_required
@@ -271,14 +252,7 @@ def progress_add(request, pk: int):
         services.progress_report_submit(seed=seed, **data, actor=request.user)
         return _("The progress report is submitted.")
 
-    return _seed_action(
-        request,
-        pk,
-        "seeds.add_progress",
-        _("Only the team and the hub's staff report progress."),
-        ProgressReportForm,
-        write,
-    )
+    return _seed_action(request, pk, "seeds.add_progress", ProgressReportForm, write)
 
 
 @login_required
@@ -288,14 +262,7 @@ def outcome_add(request, pk: int):
         services.outcome_record(seed=seed, **data, actor=request.user)
         return _("The outcome is recorded.")
 
-    return _seed_action(
-        request,
-        pk,
-        "seeds.add_outcome",
-        _("Only the team and the hub's staff record outcomes."),
-        OutcomeForm,
-        write,
-    )
+    return _seed_action(request, pk, "seeds.add_outcome", OutcomeForm, write)
 
 
 @login_required
@@ -305,14 +272,7 @@ def interest_add(request, pk: int):
         services.interest_register(seed=seed, message=data["message"], actor=request.user)
         return _("Your interest is registered; the hub will contact you.")
 
-    return _seed_action(
-        request,
-        pk,
-        "seeds.add_interest",
-        _("Only company members may register interest, in seeds listed for companies."),
-        InterestForm,
-        write,
-    )
+    return _seed_action(request, pk, "seeds.add_interest", InterestForm, write)
 
 
 @login_required
@@ -322,7 +282,7 @@ def nda_add(request, pk: int):
         services.nda_record(seed=seed, **data, actor=request.user)
         return _("The NDA is recorded; the company now reads the confidential details.")
 
-    return _seed_action(request, pk, "seeds.add_nda", _("Only the hub's staff record NDAs."), NdaForm, write)
+    return _seed_action(request, pk, "seeds.add_nda", NdaForm, write)
 
 
 @login_required
@@ -332,8 +292,7 @@ def stage_gate_open(request, pk: int):
     from kiban.reviews.services import review_round_open
 
     seed = _visible_seed(request, pk)
-    if not request.user.has_perm("seeds.manage_stage_gates", seed):
-        raise PermissionDenied(_("Only the hub's staff open stage-gate reviews."))
+    require(request.user, "seeds.manage_stage_gates", seed)
     form = StageGateOpenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
@@ -361,16 +320,10 @@ def _hub_or_404(pk: int) -> Organisation:
 
 def _dashboard_hub(request, hub_id: int | None) -> Organisation | None:
     if hub_id is None:
-        if not request.user.has_perm("seeds.view_dashboard"):
-            raise PermissionDenied(
-                _("Only hub staff, the agency and the ministry see the nationwide dashboard.")
-            )
+        require(request.user, "seeds.view_dashboard")
         return None
     hub = _hub_or_404(hub_id)
-    if not request.user.has_perm("seeds.view_hub_dashboard", hub):
-        raise PermissionDenied(
-            _("Only the hub's staff, the agency and the ministry see this hub's dashboard.")
-        )
+    require(request.user, "seeds.view_hub_dashboard", hub)
     return hub
 
 
@@ -385,6 +338,7 @@ def dashboard(request, hub_id: int | None = None):
         {
             "board": board,
             "pipeline_chart": pipeline_chart(board, reverse("seeds:list")),
+            "stage_modality_chart": stage_modality_chart(board, reverse("seeds:list")),
             "stage_up_chart": stage_up_chart(board),
             "hub_links": [
                 h for h in selectors.hubs() if request.user.has_perm("seeds.view_hub_dashboard", h)

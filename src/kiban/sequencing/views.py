@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from kiban.core.permissions import require
 
 from . import selectors, services
 from .forms import SequencingFigureForm
@@ -13,13 +15,11 @@ from .forms import SequencingFigureForm
 @login_required
 def progress(request):
     """Any signed-in user sees the figures; biobank curators also record new ones (POST)."""
-    if not request.user.has_perm("sequencing.view_sequencingfigure"):
-        raise PermissionDenied(_("You may not see sequencing progress."))
+    require(request.user, "sequencing.view_sequencingfigure")
     can_record = request.user.has_perm("sequencing.add_sequencingfigure")
     form = SequencingFigureForm(request.POST or None) if can_record else None
     if request.method == "POST":
-        if not can_record:
-            raise PermissionDenied(_("Only biobank curators may record sequencing figures."))
+        require(request.user, "sequencing.add_sequencingfigure")
         if form.is_valid():
             try:
                 services.sequencing_figure_record(

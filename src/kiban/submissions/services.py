@@ -15,6 +15,7 @@ from django_fsm import can_proceed
 
 from kiban.core.audit import audited_save
 from kiban.core.models import Organisation, User
+from kiban.core.permissions import registered_refusals
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 
@@ -161,8 +162,10 @@ def _transition(
     """The one path of every state change: permission, lock, state, the caller's check, then save,
     history and notification in one transaction."""
     spec = ACTIONS[action]
-    if not actor.has_perm(permission(submission, spec.verb), submission):
-        raise PermissionDenied(str(spec.forbidden))
+    perm = permission(submission, spec.verb)
+    if not actor.has_perm(perm, submission):
+        # The system's own sentence for the permission (its rules.py registers it), else the generic one.
+        raise PermissionDenied(str(registered_refusals().get(perm, spec.forbidden)))
     with transaction.atomic():
         # Lock the row: two officers deciding at once must not both succeed.
         current = (
@@ -300,8 +303,9 @@ def call_create(
     actor: User,
 ) -> Call:
     """Opens a call of a system; who may is the system's permission `<system>.add_call`."""
-    if not actor.has_perm(f"{system}.add_call"):
-        raise PermissionDenied(_("You may not open calls."))
+    perm = f"{system}.add_call"
+    if not actor.has_perm(perm):
+        raise PermissionDenied(str(registered_refusals().get(perm, _("You may not open calls."))))
     if closes_on < opens_on:
         raise ValidationError(_("A call cannot close before it opens."), "dates")
     call = Call(

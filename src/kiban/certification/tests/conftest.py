@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kiban.certification import services
@@ -137,12 +136,6 @@ def complete_application(application, hub_user, partner) -> CertificationApplica
 @pytest.fixture
 def submitted_application(complete_application, hub_user) -> CertificationApplication:
     return services.application_submit(application=complete_application, actor=hub_user)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def add_membership(user: User, organisation: Organisation, role: str) -> None:

@@ -5,9 +5,7 @@ import json
 from kiban.certification import services
 from kiban.certification.models import StaffMember
 from kiban.core.choices import Role
-from kiban.core.testing import SIGNED_IN, Access, assert_permission_matrix
-
-from .conftest import signed_in
+from kiban.core.testing import SIGNED_IN, Access, assert_permission_matrix, signed_in
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 
@@ -103,4 +101,4 @@ def test_eligibility_says_whether_certified(submitted_application, ministry_user
     body = client.get(f"/api/certification/eligibility?organisation_id={hub.pk}").json()
     assert (body["certified"], body["certificate_number"]) == (True, certificate.number)
     listed = client.get("/api/certification/certificates?valid_only=true").json()
-    assert [c["number"] for c in listed] == [certificate.number]
+    assert [c["number"] for c in listed["items"]] == [certificate.number]

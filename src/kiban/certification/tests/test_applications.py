@@ -11,8 +11,7 @@ from kiban.certification import selectors, services
 from kiban.certification.choices import ApplicationState, Provision
 from kiban.certification.models import FunctionItem, FunctionResponse, StaffMember
 from kiban.core.selectors import attachments_for
-
-from .conftest import signed_in
+from kiban.core.testing import signed_in
 
 
 def _item(code: str) -> FunctionItem:

@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 
 from kiban.certification import services
 from kiban.certification.models import CallEntry
+from kiban.core.testing import signed_in
 from kiban.programmes.models import Programme
 from kiban.submissions import services as lifecycle
 from kiban.submissions.models import Call
-
-from .conftest import signed_in
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ from kiban.certification import selectors, services
 from kiban.certification.choices import ApplicationState
 from kiban.certification.models import Certificate, CertificationRound
 from kiban.core.fiscal import FiscalYear
+from kiban.core.testing import signed_in
 from kiban.reviews import services as reviews
 from kiban.reviews.models import Rubric
 
-from .conftest import complete, signed_in
+from .conftest import complete
 
 
 @pytest.fixture
@@ -183,3 +184,17 @@ def test_the_certified_list_marks_expired_certificates(submitted_application, mi
     assert "Expired" in text
     on_2016 = signed_in(hub_user).get("/certification/?on=2016-04-01").content.decode()
     assert 'id="certified"' in on_2016
+
+
+@pytest.mark.parametrize("on", ["last April", "2016-02-30", "20160401", "２０１６-０４-０１"])
+def test_an_unreadable_day_on_the_certified_list_is_a_400_page_saying_how_to_write_it(hub_user, on):
+    # given a signed-in hub member
+    # when the certified list is asked for a day it cannot read
+    response = signed_in(hub_user).get("/certification/", {"on": on})
+
+    # then the page says so (not today's list, not a server error)
+    assert response.status_code == 400
+    assert response.context["message"] == (
+        f"“{on}” is not a day: write it as YYYY-MM-DD, for example 2024-04-01."
+    )
+    assert 'id="certified"' not in response.content.decode()

@@ -9,17 +9,14 @@ from kiban.certification.demo import load_certification
 from kiban.certification.models import CallEntry, Certificate, CertificationApplication
 from kiban.certification.selectors import is_certified
 from kiban.core.models import Organisation, User
+from kiban.core.registry import load_demo
+from kiban.core.testing import signed_in
 from kiban.reviews.models import Assignment
-
-from .conftest import signed_in
 
 
 @pytest.fixture
 def demo(demo_data):
-    from kiban.seeds.demo import load_seeds
-
-    load_seeds()
-    load_certification()
+    load_demo("certification")  # with the seeds' demo it depends on
 
 
 def test_the_round_for_the_ten_hubs(demo):

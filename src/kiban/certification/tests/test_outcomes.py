@@ -8,10 +8,9 @@ import pytest
 from kiban.certification import selectors, services
 from kiban.certification.choices import OutcomeKind
 from kiban.core.models import Organisation
+from kiban.core.testing import signed_in
 from kiban.seeds import services as seeds
 from kiban.seeds.selectors import outcome_counts
-
-from .conftest import signed_in
 
 
 @pytest.fixture

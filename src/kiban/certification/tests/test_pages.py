@@ -2,8 +2,7 @@
 
 from kiban.certification.choices import OutcomeKind
 from kiban.certification.models import CertificationApplication, FunctionItem
-
-from .conftest import signed_in
+from kiban.core.testing import signed_in
 
 
 def test_hub_staff_start_an_application_for_their_institution(open_round, hub, hub_user):

@@ -17,12 +17,11 @@ from kiban.core.testing import (
     assert_constant_queries,
     assert_permission_matrix,
     client_for,
+    signed_in,
 )
 from kiban.programmes.models import Programme
 from kiban.reviews import services as reviews
 from kiban.submissions.models import Call
-
-from .conftest import signed_in
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 APPLICANT_AND_OFFICIALS = (Role.HUB_STAFF, *OFFICIALS)
@@ -196,3 +195,27 @@ def test_an_application_page_keeps_a_constant_number_of_queries(complete_applica
     assert_constant_queries(
         signed_in(hub_user), f"/certification/applications/{complete_application.pk}/staff/", add_staff
     )
+
+
+def test_the_staff_of_a_lead_hub_see_and_are_told_about_a_sharing_institutions_application(
+    open_round, hub, hub_user, other_hub_user
+):
+    # given a sharing institution of the hub (分担機関) whose own hub staff start an application
+    from kiban.certification import selectors
+    from kiban.certification.review import CertificationApplicationAdapter
+    from kiban.core.testing import user_with_role
+
+    sharing = Organisation.objects.create(name="分担機関大学", kind="university", lead_organisation=hub)
+    sharing_staff = user_with_role(Role.HUB_STAFF, organisation=sharing, username="sharing_staff")
+    application = services.application_create(round=open_round, organisation=sharing, actor=sharing_staff)
+
+    # then the lead hub's staff see it, in the list and on its page, as the sharing institution's staff do;
+    # the staff of another hub do not, and the lead hub's staff still apply only for their own institution
+    assert hub_user.has_perm("certification.view_certificationapplication", application)
+    assert application in selectors.application_list(user=hub_user)
+    assert sharing_staff.has_perm("certification.view_certificationapplication", application)
+    assert not other_hub_user.has_perm("certification.view_certificationapplication", application)
+    assert application not in selectors.application_list(user=other_hub_user)
+    assert selectors.hub_organisation_ids(user=hub_user) == {hub.pk}
+    # and the review engine counts them among the applicant's people (they may not review it)
+    assert set(CertificationApplicationAdapter().applicant_users(application)) == {hub_user, sharing_staff}

@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 
 from kiban.certification import services
 from kiban.certification.choices import ApplicationState
+from kiban.core.testing import signed_in
 from kiban.reviews import services as reviews
 from kiban.reviews.models import ReviewRound, Rubric
-
-from .conftest import signed_in
 
 
 @pytest.fixture

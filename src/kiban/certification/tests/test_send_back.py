@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiban.certification import services
 from kiban.certification.choices import ApplicationState
-
-from .conftest import signed_in
+from kiban.core.testing import signed_in
 
 REASON = "人員表の生物統計家の所属を確認してください。"
 
@@ -108,7 +107,7 @@ def test_the_api_returns_an_application(submitted_application, agency_user, hub_
     body = json.dumps({"reason": REASON})
     refused = signed_in(hub_user).post(url, data=body, content_type="application/json")
     assert refused.status_code == 403
-    assert refused.json()["detail"] == "You may not return this request for changes."
+    assert refused.json()["detail"] == "Only the ministry and the agency return an application for changes."
     response = signed_in(agency_user).post(url, data=body, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["state"] == ApplicationState.RETURNED

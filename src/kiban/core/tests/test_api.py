@@ -141,7 +141,7 @@ def test_notifications_lists_only_the_users_own(signed_in, alice):
     response = signed_in.get("/api/notifications")
 
     assert response.status_code == 200
-    assert [n["subject"] for n in response.json()] == ["for both"]
+    assert [n["subject"] for n in response.json()["items"]] == ["for both"]
 
 
 def test_notifications_unread_filter(signed_in, alice):
@@ -151,7 +151,7 @@ def test_notifications_unread_filter(signed_in, alice):
 
     response = signed_in.get("/api/notifications?unread=true")
 
-    assert [n["subject"] for n in response.json()] == ["unread"]
+    assert [n["subject"] for n in response.json()["items"]] == ["unread"]
 
 
 def test_organisations_filters_by_kind(signed_in):
@@ -161,7 +161,7 @@ def test_organisations_filters_by_kind(signed_in):
     response = signed_in.get("/api/organisations?kind=company")
 
     assert response.status_code == 200
-    assert [o["name"] for o in response.json()] == ["武田薬品工業"]
+    assert [o["name"] for o in response.json()["items"]] == ["武田薬品工業"]
 
 
 def test_organisations_with_an_unknown_kind_is_422_with_the_allowed_kinds(signed_in):

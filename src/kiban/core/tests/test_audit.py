@@ -97,7 +97,7 @@ def audit_rows(response) -> list[tuple[str, str, str]]:
     """The rows of the audit page: who, change and why."""
     return [
         (str(r.history_user or ""), r.history_type, r.history_change_reason or "")
-        for r in response.context["records"]
+        for r in response.context["page"].items
     ]
 
 
@@ -139,7 +139,7 @@ def test_the_audit_page_filters_by_user_change_reason_and_dates(
 
     assert response.status_code == 200
     assert [(change, why) for _who, change, why in audit_rows(response)] == expected
-    assert response.context["total"] == len(expected)
+    assert response.context["page"].total == len(expected)
 
 
 def test_the_audit_page_filters_across_record_types_by_user(auditor_client, kept_changes, official):
@@ -148,7 +148,7 @@ def test_the_audit_page_filters_across_record_types_by_user(auditor_client, kept
 
     response = auditor_client.get("/audit/", {"username": "watanabe"})
 
-    assert [(r.audit_label, r.history_change_reason) for r in response.context["records"]] == [
+    assert [(r.audit_label, r.history_change_reason) for r in response.context["page"].items] == [
         ("core.apitoken", "API token created"),
         ("core.organisation", "英語名の訂正"),
         ("core.organisation", "新規登録"),
@@ -177,14 +177,14 @@ def test_the_audit_page_pages_through_older_changes(auditor_client, official):
     first = auditor_client.get("/audit/", {"model": "core.organisation"})
     second = auditor_client.get("/audit/", {"model": "core.organisation", "page": "2"})
 
-    assert first.context["total"] == 55
-    assert len(first.context["records"]) == 50
-    assert first.context["has_next"] is True
+    assert first.context["page"].total == 55
+    assert len(first.context["page"].items) == 50
+    assert first.context["page"].has_next is True
     assert "?model=core.organisation&amp;page=2" in first.content.decode()
-    assert len(second.context["records"]) == 5
-    assert second.context["has_next"] is False
-    shown = [r.history_id for r in first.context["records"]] + [
-        r.history_id for r in second.context["records"]
+    assert len(second.context["page"].items) == 5
+    assert second.context["page"].has_next is False
+    shown = [r.history_id for r in first.context["page"].items] + [
+        r.history_id for r in second.context["page"].items
     ]
     assert len(set(shown)) == 55
     assert shown == sorted(shown, reverse=True)

@@ -65,3 +65,12 @@ def test_format_signed_million_shows_the_direction_of_a_change():
         assert format_signed_million(million_yen(241)) == "+¥241 million"
         assert format_signed_million(million_yen(-85)) == "-¥85 million"
         assert format_signed_million(0) == "±¥0 million"
+
+
+def test_format_yen_shows_whole_yen_as_an_invoice_does():
+    from kiban.core.money import format_yen
+
+    with override("ja"):
+        assert [format_yen(v) for v in (1_234_567, 0, -800, None)] == ["1,234,567円", "0円", "-800円", "—"]
+    with override("en"):
+        assert [format_yen(v) for v in (1_234_567, -800)] == ["¥1,234,567", "-¥800"]

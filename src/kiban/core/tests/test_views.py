@@ -8,6 +8,7 @@ from django.test import Client
 
 from kiban.core.models import ApiToken, Notification, User
 from kiban.core.services import api_token_authenticate, api_token_create, attachment_create, notification_send
+from kiban.core.testing import downloaded
 from kiban.programmes.models import Programme
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -289,7 +290,7 @@ def test_a_signed_in_user_downloads_a_programme_attachment(client, programme_att
     response = client.get(f"/attachments/{programme_attachment.pk}/")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert downloaded(response) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''%E4%BB%A4%E5%92%8C3" in response["Content-Disposition"]

@@ -4,10 +4,9 @@ import pytest
 from django.test import Client
 
 from kiban.core.models import User
+from kiban.core.testing import signed_in
 
 
 @pytest.fixture
 def researcher_client(demo_data) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="researcher"))
-    return client
+    return signed_in(User.objects.get(username="researcher"))

@@ -1,6 +1,5 @@
 """The cryo-EM network page: instruments per tier and voltage as itemised, beside the stated counts."""
 
-import html
 import itertools
 import re
 
@@ -12,6 +11,7 @@ from kiban.core.testing import (
     assert_constant_queries,
     assert_permission_matrix,
     client_for,
+    text_of,
 )
 from kiban.facilities.demo import load_facilities
 from kiban.facilities.models import InstrumentHolding, StatedInstrumentCount
@@ -51,10 +51,6 @@ F1_200 = {
 }
 
 
-def _clean(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
-
-
 def _sections(response) -> dict[str, tuple[str, list[list[str]]]]:
     """Each tier's heading: its summary line and its rows of (site, instruments, note)."""
     content = response.content.decode()
@@ -63,10 +59,10 @@ def _sections(response) -> dict[str, tuple[str, list[list[str]]]]:
         r"<h2>(.*?)</h2>\s*<p>(.*?)</p>.*?<tbody>(.*?)</tbody>", content, re.S
     ):
         rows = [
-            [_clean(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
         ]
-        sections[_clean(heading)] = (_clean(summary), rows)
+        sections[text_of(heading)] = (text_of(summary), rows)
     return sections
 
 

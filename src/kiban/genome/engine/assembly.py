@@ -26,8 +26,14 @@ PAR_X: dict[str, tuple[tuple[int, int], ...]] = {
     "GRCh38": ((10001, 2781479), (155701383, 156030895)),
 }
 
-# Display and sort order: autosomes, X, Y, MT, then anything else by name.
-PRIMARY = [str(n) for n in range(1, 23)] + ["X", "Y", "MT"]
+# The primary chromosomes as the engine names them, in display and sort order (anything else sorts after,
+# by name).
+CHROMOSOMES = (*(str(n) for n in range(1, 23)), "X", "Y", "MT")
+# Longer than any human chromosome; a position typed or sent beyond it is refused before it reaches a query,
+# which also keeps positions and offsets inside the engine's 64-bit integers.
+MAX_POSITION = 1_000_000_000
+# Names some tools give the sex chromosomes (PLINK, Beacon clients): accepted where `numbered_sex` says so.
+_NUMBERED_SEX_CHROMOSOMES = {"23": "X", "24": "Y"}
 
 
 class Ploidy(enum.IntEnum):
@@ -60,8 +66,17 @@ def normalise_chrom(name: str) -> str:
     return bare
 
 
+def primary_chromosome(name: str, *, numbered_sex: bool = False) -> str | None:
+    """A primary chromosome however it is written ('chr1', '1', 'x', 'chrM', 'mt') as '1'..'22', 'X', 'Y'
+    or 'MT'; None for any other name. With numbered_sex, '23' and '24' (or 'chr23') are X and Y."""
+    chrom = normalise_chrom(name)
+    if numbered_sex:
+        chrom = _NUMBERED_SEX_CHROMOSOMES.get(chrom, chrom)
+    return chrom if chrom in CHROMOSOMES else None
+
+
 def chrom_sort_key(chrom: str) -> tuple[int, str]:
-    return (PRIMARY.index(chrom), "") if chrom in PRIMARY else (len(PRIMARY), chrom)
+    return (CHROMOSOMES.index(chrom), "") if chrom in CHROMOSOMES else (len(CHROMOSOMES), chrom)
 
 
 def ploidy_of(chrom: str, pos: int, assembly: str) -> Ploidy:

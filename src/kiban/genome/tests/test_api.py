@@ -59,14 +59,14 @@ def test_datasets_lists_each_dataset_manifest(caller, small_panel):
         "source_sha256": small_panel.source_sha256,
         "created_at": small_panel.created_at,
     }
-    assert listed.json() == [expected]
+    assert listed.json()["items"] == [expected]
     assert one.json() == expected
 
 
 def test_datasets_is_empty_without_datasets(caller):
     response = caller.get("/api/genome/datasets")
     assert response.status_code == 200
-    assert response.json() == []
+    assert response.json() == {"count": 0, "limit": 100, "offset": 0, "items": []}
 
 
 def test_variant_gives_the_counts_overall_and_per_stratum(caller, small_panel):
@@ -128,7 +128,7 @@ def test_region_pages_with_the_total_of_every_match(caller, small_panel):
     ]
 
     # then every page carries the total, and together they hold every variant in position order
-    assert [(p["total"], p["offset"], p["limit"], len(p["items"])) for p in pages] == [
+    assert [(p["count"], p["offset"], p["limit"], len(p["items"])) for p in pages] == [
         (120, 0, 50, 50),
         (120, 50, 50, 50),
         (120, 100, 50, 20),
@@ -142,7 +142,7 @@ def test_region_takes_chr_names_and_reads_up_to_1000_rows(caller, small_panel):
     response = caller.get(f"{BASE}/region", {**SERIES_REGION, "chrom": "chr2", "limit": 1000})
     assert response.status_code == 200
     body = response.json()
-    assert (body["chrom"], body["total"], len(body["items"])) == ("2", 120, 120)
+    assert (body["chrom"], body["count"], len(body["items"])) == ("2", 120, 120)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_region_takes_chr_names_and_reads_up_to_1000_rows(caller, small_panel):
 def test_region_filters_count_every_match(caller, small_panel, filters, expected):
     matching = [series_id(i) for i in range(SERIES_COUNT) if expected(i)]
     body = caller.get(f"{BASE}/region", {**SERIES_REGION, **filters, "limit": 1000}).json()
-    assert body["total"] == len(matching)
+    assert body["count"] == len(matching)
     assert [v["variant_id"] for v in body["items"]] == matching
 
 
@@ -169,7 +169,7 @@ def test_gene_pages_through_the_variants_inside_the_gene(caller, small_panel):
     # then the total is 21 and the page holds the 11th to 20th
     assert response.status_code == 200
     body = response.json()
-    assert (body["symbol"], body["total"], body["offset"]) == ("GENE1", 21, 10)
+    assert (body["symbol"], body["count"], body["offset"]) == ("GENE1", 21, 10)
     assert [v["variant_id"] for v in body["items"]] == [series_id(i) for i in GENE_SERIES][10:20]
 
 
@@ -255,19 +255,19 @@ def test_no_endpoint_returns_sample_ids(caller, small_panel):
         ),
         (
             f"{BASE}/region?chrom=2&start=1&end=100&limit=1001",
-            400,
+            422,
             "limit runs from 1 to 1000.",
             "invalid_limit",
         ),
         (
             f"{BASE}/region?chrom=2&start=1&end=100&limit=0",
-            400,
+            422,
             "limit runs from 1 to 1000.",
             "invalid_limit",
         ),
         (
             f"{BASE}/region?chrom=2&start=1&end=100&offset=-1",
-            400,
+            422,
             "offset runs from 0 to 1,000,000,000.",
             "invalid_offset",
         ),
@@ -318,20 +318,23 @@ def test_values_of_the_wrong_type_are_invalid_input(caller, small_panel, query, 
 
 
 @pytest.mark.parametrize(
-    ("query", "detail", "code"),
+    ("query", "status", "detail", "code"),
     [
-        ("min_af=nan", "Allele frequencies lie between 0 and 1; nan is outside.", "af_out_of_range"),
+        ("min_af=nan", 400, "Allele frequencies lie between 0 and 1; nan is outside.", "af_out_of_range"),
         (
             "start=99999999999999999999999",
+            400,
             "Positions run from 1 to 1,000,000,000; 99,999,999,999,999,999,999,999 is outside.",
             "position_out_of_range",
         ),
-        ("offset=99999999999999999999999", "offset runs from 0 to 1,000,000,000.", "invalid_offset"),
+        ("offset=99999999999999999999999", 422, "offset runs from 0 to 1,000,000,000.", "invalid_offset"),
     ],
 )
-def test_numbers_out_of_every_range_are_refused_before_the_engine(caller, small_panel, query, detail, code):
+def test_numbers_out_of_every_range_are_refused_before_the_engine(
+    caller, small_panel, query, status, detail, code
+):
     response = caller.get(f"{BASE}/region?chrom=2&start=1&end=100&{query}")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.json() == {"detail": detail, "code": code}
 
 
@@ -396,5 +399,5 @@ def test_the_api_documents_every_genome_endpoint(caller):
     ]
     region = paths["/api/genome/datasets/{dataset_id}/region"]["get"]
     assert [p["name"] for p in region["parameters"]] == [
-        "dataset_id", "chrom", "start", "end", "min_af", "max_af", "pass_only", "offset", "limit",
+        "dataset_id", "chrom", "start", "end", "min_af", "max_af", "pass_only", "limit", "offset",
     ]  # fmt: skip

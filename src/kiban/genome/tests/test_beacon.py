@@ -905,7 +905,13 @@ def test_an_assembly_without_datasets_answers_no(researcher, panel, settings, tm
     body = assert_beacon_answer(
         g_variants(researcher, "count", referenceName="1", start=99, assemblyId="GRCh38"), "count"
     )
-    assert body["responseSummary"]["numTotalResults"] == 1
+    # One match: below the minimum cell size, so answered as Beacon's imprecise count (kiban/core/disclosure).
+    assert body["responseSummary"] == {
+        "exists": True,
+        "numTotalResults": 10,
+        "countAdjustedTo": [10],
+        "countPrecision": "imprecise",
+    }
     settings.KIBAN_GENOME_ROOT = tmp_path / "empty"
     body = assert_beacon_answer(g_variants(researcher, "count", referenceName="1", start=99), "count")
     assert body["responseSummary"] == {"exists": False, "numTotalResults": 0}
@@ -930,3 +936,78 @@ def test_each_beacon_endpoint_says_who_may_use_it_in_the_api_docs(client, db):
         assert "anyone" in operation["summary"], (path, method)
         assert "genome.beacon_" in operation["description"], (path, method)
         assert "security" not in operation, (path, method)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# counts go through disclosure control (kiban/core/disclosure.py)
+
+
+def _count_summary(client: Client, **parameters) -> dict:
+    return assert_beacon_answer(g_variants(client, "count", **parameters), "count")["responseSummary"]
+
+
+def test_small_counts_are_masked_and_large_ones_carry_the_same_noise_for_the_same_caller(
+    researcher, panel, settings
+):
+    # Seven matches in chr1:0-400 on GRCh38: below 10, answered as the threshold.
+    masked = _count_summary(researcher, referenceName="1", start=0, end=400, assemblyId="GRCh38")
+    assert masked == {
+        "exists": True,
+        "numTotalResults": 10,
+        "countAdjustedTo": [10],
+        "countPrecision": "imprecise",
+    }
+
+    # With a minimum cell of 5 the same count is shown, with noise; the same question gives the same answer.
+    settings.KIBAN_DISCLOSURE_MIN_CELL = 5
+    settings.KIBAN_DISCLOSURE_NOISE_SCALE = 50
+    questions = [
+        {"referenceName": "1", "start": 0, "end": end, "assemblyId": "GRCh38"} for end in range(400, 408)
+    ]
+    first = [_count_summary(researcher, **question) for question in questions]
+    again = [_count_summary(researcher, **question) for question in questions]
+    hub_staff = [_count_summary(client_for(Role.HUB_STAFF), **question) for question in questions]
+    assert first == again
+    assert all(
+        summary["countPrecision"] == "imprecise" and summary["numTotalResults"] >= 5 for summary in first
+    )
+    # Another caller asking the same questions gets other noise (at this scale, all eight agree ~1 in 10^5).
+    assert [s["numTotalResults"] for s in hub_staff] != [s["numTotalResults"] for s in first]
+    # Records are for callers entitled to them: exact.
+    record = assert_beacon_answer(
+        g_variants(researcher, "record", referenceName="1", start=0, end=400, assemblyId="GRCh38"), "record"
+    )
+    assert record["responseSummary"]["numTotalResults"] == len(CHR1_TO_400)
+
+
+def test_counting_questions_spend_the_callers_budget_and_then_get_429_with_retry_after(
+    researcher, panel, settings
+):
+    settings.KIBAN_DISCLOSURE_QUERY_BUDGET = 2
+    settings.KIBAN_DISCLOSURE_WINDOW_SECONDS = 3600
+
+    _count_summary(researcher, referenceName="1", start=99)
+    _count_summary(researcher, referenceName="1", start=199)
+    # Asking a counted question again costs nothing, through GET or POST.
+    _count_summary(researcher, referenceName="1", start=99)
+    again_by_post = post_g_variants(
+        researcher,
+        {
+            "meta": {"apiVersion": "v2.0"},
+            "query": {
+                "requestParameters": {"referenceName": "1", "start": [199]},
+                "requestedGranularity": "count",
+            },
+        },
+    )
+    assert_beacon_answer(again_by_post, "count")
+    # Records and yes/no answers are not counted.
+    assert_beacon_answer(g_variants(researcher, "record", referenceName="1", start=299), "record")
+    assert_beacon_answer(g_variants(researcher, "boolean", referenceName="1", start=299), "boolean")
+
+    refused = g_variants(researcher, "count", referenceName="1", start=299)
+    body = assert_beacon_error(refused, 429, "You have asked 2 different counting questions within 1 hour")
+    assert "Ask again in " in body["error"]["errorMessage"]
+    assert 3500 < int(refused["Retry-After"]) <= 3600
+    # Another caller has a budget of their own.
+    _count_summary(client_for(Role.HUB_STAFF), referenceName="1", start=299)

@@ -1,7 +1,6 @@
 """The reference panel pages: datasets, search, a variant's counts and strata, region and gene tables,
 downloads, the frequency spectrum, readable errors, who may open them and their constant queries."""
 
-import html
 import io
 import itertools
 import re
@@ -18,8 +17,11 @@ from kiban.core.testing import (
     assert_constant_queries,
     assert_permission_matrix,
     client_for,
+    downloaded,
+    page_text,
+    table_rows,
+    text_of,
 )
-from kiban.programmes.tests.helpers import page_text, table_rows
 
 from .small_panel import (
     DATASET,
@@ -50,19 +52,11 @@ def _error(response) -> str:
 def _form_errors(response) -> list[str]:
     block = re.search(r'<ul class="messages" id="form-errors">(.*?)</ul>', response.content.decode(), re.S)
     assert block, "the page shows no form errors"
-    return [page_text_of(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", block.group(1), flags=re.S)]
-
-
-def page_text_of(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+    return [text_of(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", block.group(1), flags=re.S)]
 
 
 def _variant_ids(response) -> list[str]:
     return [row[0] for row in table_rows(response, "variants")[1:]]
-
-
-def _download(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 # --- datasets and search ---------------------------------------------------------------------------------
@@ -156,7 +150,7 @@ def test_search_for_a_region_on_an_unknown_chromosome_is_refused(reader, small_p
 def _facts(response) -> dict[str, str]:
     block = re.search(r'<dl class="facts" id="variant-facts">(.*?)</dl>', response.content.decode(), re.S)
     terms = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block.group(1), flags=re.S)
-    return {page_text_of(term): page_text_of(value) for term, value in terms}
+    return {text_of(term): text_of(value) for term, value in terms}
 
 
 def test_variant_page_shows_the_counts_of_all_samples(reader, small_panel):
@@ -284,7 +278,7 @@ def test_no_page_shows_sample_ids(reader, small_panel):
     for url in urls:
         response = reader.get(url)
         assert response.status_code == 200, url
-        assert b"KBN-S" not in _download(response), url
+        assert b"KBN-S" not in downloaded(response), url
 
 
 # --- region and gene tables ------------------------------------------------------------------------------
@@ -384,7 +378,7 @@ def test_region_tsv_download_has_every_matching_row(reader, small_panel):
     assert response.streaming
     assert response["Content-Type"] == "text/tab-separated-values; charset=utf-8"
     assert f"{DATASET}-{small_panel.version}-2-" in response["Content-Disposition"]
-    header, *rows = [line.split("\t") for line in _download(response).decode().splitlines()]
+    header, *rows = [line.split("\t") for line in downloaded(response).decode().splitlines()]
     assert header[:14] == [
         "variant_id", "chrom", "pos", "ref", "alt", "rsid", "filter", "qual",
         "ac", "an", "af", "hom", "het", "hemi",
@@ -402,7 +396,7 @@ def test_region_tsv_download_has_every_matching_row(reader, small_panel):
 
 def test_tsv_download_of_a_filtered_region_keeps_the_filter(reader, small_panel):
     response = reader.get(f"{BASE}/region/?{SERIES_REGION}&pass_only=on&download=tsv")
-    rows = _download(response).decode().splitlines()[1:]
+    rows = downloaded(response).decode().splitlines()[1:]
     assert len(rows) == sum(series_filter(i) == "PASS" for i in range(SERIES_COUNT))
 
 
@@ -414,7 +408,7 @@ def test_region_parquet_download_has_every_matching_row(reader, small_panel):
     # then it holds all 120 rows with typed columns
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.parquet"')
-    table = pq.read_table(io.BytesIO(_download(response)))
+    table = pq.read_table(io.BytesIO(downloaded(response)))
     assert table.num_rows == SERIES_COUNT
     assert table.column("variant_id").to_pylist() == [series_id(i) for i in range(SERIES_COUNT)]
     assert table.column("ac").to_pylist() == [series_ac(i) for i in range(SERIES_COUNT)]
@@ -424,15 +418,15 @@ def test_region_parquet_download_has_every_matching_row(reader, small_panel):
 
 def test_x_variant_download_has_hemizygous_counts_per_sex(reader, small_panel):
     response = reader.get(f"{BASE}/region/?chrom=X&start=4000000&end=6000000&download=parquet")
-    row = pq.read_table(io.BytesIO(_download(response))).to_pylist()[0]
+    row = pq.read_table(io.BytesIO(downloaded(response))).to_pylist()[0]
     assert (row["ac"], row["an"], row["hemi"], row["hemi_sex_XY"], row["an_sex_XY"]) == (5, 8, 2, 2, 2)
 
 
 def test_gene_downloads_have_every_variant_of_the_gene(reader, small_panel):
     tsv = reader.get(f"{BASE}/gene/GENE1/?download=tsv")
     parquet = reader.get(f"{BASE}/gene/GENE1/?download=parquet")
-    assert len(_download(tsv).decode().splitlines()) == 1 + len(GENE_SERIES)
-    assert pq.read_table(io.BytesIO(_download(parquet))).num_rows == len(GENE_SERIES)
+    assert len(downloaded(tsv).decode().splitlines()) == 1 + len(GENE_SERIES)
+    assert pq.read_table(io.BytesIO(downloaded(parquet))).num_rows == len(GENE_SERIES)
 
 
 def test_a_download_over_10_mb_is_refused_with_the_reason(reader, small_panel):

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from kiban.core.models import User
+from kiban.core.testing import signed_in
 from kiban.programmes.models import Programme, ProgrammeBudget
 
 
@@ -18,9 +19,7 @@ def translational_fy2021(demo_data) -> ProgrammeBudget:
 
 
 def _signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return signed_in(User.objects.get(username=username))
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ from django.test import Client
 
 from kiban.core.choices import Role
 from kiban.core.models import Notification, Organisation, User
-from kiban.core.testing import user_with_role
+from kiban.core.testing import page_text, user_with_role
 from kiban.programmes.models import ProgrammeBudget
-
-from .helpers import page_text
 
 
 @pytest.fixture

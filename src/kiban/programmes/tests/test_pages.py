@@ -2,9 +2,9 @@
 
 import re
 
+from kiban.core.testing import page_text, table_rows
 from kiban.programmes.models import Programme
 
-from .helpers import page_text, table_rows
 from .source import INITIAL_MILLION
 
 
@@ -39,7 +39,7 @@ def test_the_largest_programme_has_the_longest_bar(researcher_client):
 
     # then RIKEN's bar comes first and is the widest
     widths = [int(w) for w in re.findall(r'<rect class="bar"[^>]*width="(\d+)"', chart)]
-    first_title = re.search(r"<title>(.*?)</title>", chart).group(1)
+    first_title = re.search(r'<rect class="bar"[^>]*><title>(.*?)</title>', chart).group(1)
     assert first_title.startswith("理化学研究所における感染症研究等に貢献する研究開発: 15,417百万円")
     assert widths[0] == max(widths) and widths.count(widths[0]) == 1
 
@@ -229,3 +229,21 @@ def test_an_unknown_programme_is_404(researcher_client):
     # then the page says so
     assert response.status_code == 404
     assert "No such programme." in page_text(response)
+
+
+def test_detail_draws_the_initial_budget_over_the_years_as_a_line(researcher_client, translational):
+    # given the translational programme's initial budgets, 4,982百万円 in FY2020 and 5,223百万円 in FY2021
+    # when its page opens in Japanese
+    response = researcher_client.get(f"/programmes/{translational.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
+
+    # then a line chart has one dot per year, oldest first, each naming its amount
+    page = response.content.decode()
+    svg = re.search(r'<svg id="budget-history-chart".*?</svg>', page, flags=re.S).group(0)
+    dots = re.findall(r"<circle[^>]*><title>(.*?)</title>", svg)
+    assert dots == ["当初予算, 2020年度: 4,982百万円", "当初予算, 2021年度: 5,223百万円"]
+
+
+def test_an_unreadable_page_of_the_list_is_a_400_page(researcher_client):
+    response = researcher_client.get("/programmes/", {"page": "x"})
+    assert response.status_code == 400
+    assert page_text(response).count("Page: Enter a whole number.") == 1

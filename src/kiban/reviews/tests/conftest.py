@@ -40,10 +40,10 @@ class OrganisationAdapter:
     def can_manage(self, user, target) -> bool:
         return user.has_role(Role.AGENCY_OFFICER)
 
-    def apply_decision(self, target, outcome: str, rationale: str, actor) -> None:
-        if outcome == "broken":
+    def apply_decision(self, target, decision) -> None:
+        if decision.outcome == "broken":
             raise ValidationError("The application cannot take this outcome.", "broken")
-        target.short_name = outcome
+        target.short_name = decision.outcome
         target.save()
 
     def url(self, target) -> str:

@@ -49,7 +49,7 @@ def test_a_blind_round_hides_the_applicant_from_reviewers(
     assert ("Applicant University" in pages or "申請大学" in pages) is not blind
     assert "Hidden: this is a blind review." in pages if blind else "Hidden" not in pages
     assert f"Proposal no. {applicant.pk}" in pages
-    assert api[0]["applicant"] == (None if blind else "申請大学")
+    assert api["items"][0]["applicant"] == (None if blind else "申請大学")
     # the manager always sees who applies
     assert "申請大学" in client_for(Role.AGENCY_OFFICER).get(round_.get_absolute_url()).content.decode()
 

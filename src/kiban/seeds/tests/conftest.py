@@ -16,11 +16,9 @@ from kiban.seeds.choices import Modality, ProgrammeSlot
 @pytest.fixture
 def base_data(db):
     """The demo organisations, users and programmes (the ten hubs, the translational programme)."""
-    from kiban.core.demo import load_core
-    from kiban.programmes.demo import load_programmes
+    from kiban.core.registry import load_demo
 
-    load_core()
-    load_programmes()
+    load_demo("programmes")
 
 
 @pytest.fixture

@@ -109,8 +109,9 @@ def test_stage_gates_and_outcomes_through_the_api(seed, hub_staff, takeda):
     assert [(d["outcome"], d["from_stage"], d["to_stage"], d["rationale"]) for d in gates["decisions"]] == [
         ("stage_up", "seed_a", "pre_b", "前進")
     ]
-    assert [o["title"] for o in client.get("/api/seeds/outcomes?kind=license_out").json()] == ["導出"]
-    assert client_for(Role.COMPANY).get("/api/seeds/outcomes").json() == []
+    licensed = client.get("/api/seeds/outcomes?kind=license_out").json()["items"]
+    assert [o["title"] for o in licensed] == ["導出"]
+    assert client_for(Role.COMPANY).get("/api/seeds/outcomes").json()["items"] == []
 
 
 def test_companies_register_interest_and_hubs_record_ndas_through_the_api(seed, takeda):
@@ -131,6 +132,20 @@ def test_companies_register_interest_and_hubs_record_ndas_through_the_api(seed, 
     )
     assert nda.status_code == 201
     assert company.get(f"/api/seeds/{seed.pk}/years").status_code == 200
+    assert nda.json() == {
+        "id": nda.json()["id"],
+        "seed_id": seed.pk,
+        "company_id": takeda.pk,
+        "company": "武田薬品工業",
+        "signed_on": "2023-05-01",
+    }
+    again = staff.post(
+        f"/api/seeds/{seed.pk}/ndas",
+        json.dumps({"company_id": takeda.pk, "signed_on": "2023-05-02"}),
+        content_type=JSON,
+    )
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_agreement"
+    assert "is already recorded (Signed)" in again.json()["detail"]
 
 
 def test_the_dashboard_api(seed):

@@ -1,9 +1,10 @@
 """The demo seeds: across the ten hubs, with histories, reviews, outcomes and license-outs; loaded twice
 without change."""
 
+from kiban.agreements.models import Agreement
 from kiban.reviews.models import Decision, ReviewRound
 from kiban.seeds.demo import load_seeds
-from kiban.seeds.models import CompanyInterest, NonDisclosureAgreement, Outcome, Seed, StageGate
+from kiban.seeds.models import CompanyInterest, Outcome, Seed, StageGate
 from kiban.seeds.selectors import outcome_counts
 
 
@@ -53,6 +54,6 @@ def test_the_demo_covers_every_hub_and_loads_twice_without_change(base_data):
     assert Decision.objects.filter(outcome="stage_up").count() == 1
     assert ReviewRound.objects.filter(state="open", assignments__reviewer__username="reviewer").exists()
     assert StageGate.objects.filter(review_round_id__isnull=False).count() == 1
-    assert CompanyInterest.objects.exists() and NonDisclosureAgreement.objects.exists()
+    assert CompanyInterest.objects.exists() and Agreement.objects.filter(kind="nda", state="signed").exists()
     hubs = set(Seed.objects.values_list("hub_id", flat=True))
     assert sum(outcome_counts(organisation_ids=hubs, fiscal_years=list(range(2018, 2024))).values()) > 10

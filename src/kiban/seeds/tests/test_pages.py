@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+import re
 
 import pytest
 from django.test import Client
@@ -10,8 +11,7 @@ from openpyxl import load_workbook
 
 from kiban.core.choices import Role
 from kiban.core.models import Organisation
-from kiban.core.testing import assert_constant_queries, client_for
-from kiban.programmes.tests.helpers import page_text, table_rows
+from kiban.core.testing import assert_constant_queries, client_for, page_text, table_rows
 from kiban.seeds import services
 from kiban.seeds.selectors import dashboard
 
@@ -399,3 +399,23 @@ def test_records_are_added_from_the_seed_page(seed, takeda):
     assert "25百万円" in text or "¥25 million" in text
     assert "GLP試験" in text and "順調" in text and "国内" in text
     assert "outside the seed's support years" in page_text(mistake)
+
+
+def test_the_dashboard_draws_each_stage_split_by_modality_from_the_tables_counts(history):
+    # given seeds decided at 大阪大学
+    response = client_for(Role.MINISTRY_OFFICIAL).get("/seeds/dashboard/")
+
+    # when the stacked chart is read
+    page = response.content.decode()
+    svg = re.search(r'<svg id="stage-modality-chart".*?</svg>', page, flags=re.S).group(0)
+    tooltips = re.findall(r'<rect class="bar series-\d"[^>]*><title>(.*?)</title>', svg)
+
+    # then it has one segment per non-empty cell of the stage-by-modality table, naming its count
+    header, *rows, _total = table_rows(response, "stage-modality")
+    expected = [
+        f"{row[0]}, {modality}: {count}"
+        for row in rows
+        for modality, count in zip(header[1:-1], row[1:-1], strict=True)
+        if count != "0"
+    ]
+    assert tooltips == expected and expected

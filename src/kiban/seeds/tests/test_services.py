@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kiban.agreements.services import agreement_terminate
 from kiban.core.models import Notification, Organisation, User
 from kiban.seeds import services
 from kiban.seeds.icd10 import normalise_icd10, validate_icd10
 from kiban.seeds.models import Seed, SeedFunding
+from kiban.seeds.selectors import seed_ndas
 
 from .conftest import register
 
@@ -212,6 +214,49 @@ def test_an_nda_is_recorded_once_and_tells_the_company(seed, hub_staff, takeda, 
         services.nda_record(seed=seed, company=takeda, signed_on=datetime.date(2023, 4, 2), actor=hub_staff)
     with pytest.raises(ValidationError, match="is not a company"):
         services.nda_record(seed=seed, company=seed.hub, signed_on=datetime.date(2023, 4, 2), actor=hub_staff)
+
+
+def test_an_nda_is_an_agreement_about_the_seed_and_only_one_in_force_opens_the_details(
+    seed, hub_staff, takeda, matrix_users
+):
+    # given an NDA recorded by the hub's staff
+    company_member = matrix_users["company"]
+    nda = services.nda_record(
+        seed=seed, company=takeda, signed_on=datetime.date(2023, 4, 1), note="共同研究の検討", actor=hub_staff
+    )
+
+    # then it is a signed NDA about the seed, the hub disclosing and the company receiving
+    assert (nda.kind, nda.state, nda.subject, nda.signed_on, nda.note) == (
+        "nda",
+        "signed",
+        seed,
+        datetime.date(2023, 4, 1),
+        "共同研究の検討",
+    )
+    assert {(p.organisation, p.role) for p in nda.parties.all()} == {
+        (seed.hub, "discloser"),
+        (takeda, "recipient"),
+    }
+    assert company_member.has_perm("seeds.view_seed_details", seed)
+
+    # when the hub terminates it, the details close again, and a new NDA may then be recorded
+    agreement_terminate(
+        agreement=nda, ended_on=datetime.date(2024, 3, 31), reason="検討終了", actor=hub_staff
+    )
+    company_member = User.objects.get(pk=company_member.pk)
+    assert not company_member.has_perm("seeds.view_seed_details", seed)
+    assert [(n.company, n.in_force, n.state_label) for n in seed_ndas(seed=seed)] == [
+        (takeda, False, "Terminated")
+    ]
+    services.nda_record(seed=seed, company=takeda, signed_on=datetime.date(2024, 4, 1), actor=hub_staff)
+    assert User.objects.get(pk=company_member.pk).has_perm("seeds.view_seed_details", seed)
+
+
+def test_only_the_hubs_staff_record_a_seeds_ndas(seed, takeda, matrix_users):
+    with pytest.raises(PermissionDenied, match="You may not manage the agreements about"):
+        services.nda_record(
+            seed=seed, company=takeda, signed_on=datetime.date(2023, 4, 1), actor=matrix_users["researcher"]
+        )
 
 
 def test_edits_change_the_description_and_the_team_with_a_reason(seed, pi, base_data):

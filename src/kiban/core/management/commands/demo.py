@@ -4,13 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from kiban.certification.demo import load_certification
-from kiban.core.demo import DEMO_PASSWORD, USERS, load_core
-from kiban.facilities.demo import load_facilities
-from kiban.genome.demo import load_genome
-from kiban.programmes.demo import load_programmes
-from kiban.seeds.demo import load_seeds
-from kiban.sequencing.demo import load_sequencing
+from kiban.core.demo import DEMO_PASSWORD, USERS
+from kiban.core.registry import demo_loaders
 
 
 def _progress(stream):
@@ -27,22 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        self.stdout.write("[1/8] Migrating the database…")
+        loaders = demo_loaders()
+        steps = len(loaders) + 1
+        self.stdout.write(f"[1/{steps}] Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("[2/8] Organisations and demo users…")
-        load_core()
-        self.stdout.write("[3/8] Programmes and budgets…")
-        load_programmes()
-        self.stdout.write("[4/8] Cryo-EM network…")
-        load_facilities()
-        self.stdout.write("[5/8] Translational seeds, stage-gate reviews and outcomes…")
-        load_seeds()
-        self.stdout.write("[6/8] Certification of support institutions…")
-        load_certification()
-        self.stdout.write("[7/8] Sequencing progress…")
-        load_sequencing()
-        self.stdout.write("[8/8] Genome reference panel (simulated panel and the hail test VCF)…")
-        load_genome(self.stdout.write, progress=_progress(self.stderr))
+        for step, loader in enumerate(loaders, start=2):
+            self.stdout.write(f"[{step}/{steps}] {loader.label}…")
+            loader.run(say=self.stdout.write, progress=_progress(self.stderr))
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Log-ins (password for all: {DEMO_PASSWORD}):")
         )

@@ -1,0 +1,193 @@
+"""The API's shared parts: its error answers, authentication, renderer and the page of every list endpoint.
+
+It imports no app, so an app's api.py may import it while `kiban.api` imports that app's router.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PaginationBase
+from ninja.renderers import JSONRenderer
+from ninja.security import APIKeyCookie, HttpBearer
+
+from .errors import StateConflict
+from .permissions import DEFAULT_REFUSAL
+from .services import api_token_authenticate
+
+# One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+
+
+class ApiError(HttpError):
+    """A 4xx answer with a message a person can act on and a stable machine-readable code."""
+
+    def __init__(self, status_code: int, detail: str, code: str) -> None:
+        super().__init__(status_code, str(detail))
+        self.code = code
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer kbn_… with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session; unsafe methods also need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Japanese text as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+# --- the page of a list
+class PageIn(Schema):
+    """Which rows of a list to answer; bounds are checked by `check_page` so that the refusal is readable."""
+
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        description=f"Rows to return, 1 to {MAX_LIMIT}",
+        json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+    )
+    offset: int = Field(
+        0,
+        description=f"Rows to skip, 0 to {MAX_OFFSET:,}",
+        json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET},
+    )
+
+
+class PageOut(Schema):
+    """Every list endpoint's answer: the number of matching rows and one window of them."""
+
+    count: int
+    limit: int
+    offset: int
+    items: list[Any]
+
+
+def check_page(page: PageIn) -> PageIn:
+    """The page asked for, or a 422 naming the bound it is outside."""
+    if not 1 <= page.limit <= MAX_LIMIT:
+        raise ApiError(422, _("limit runs from 1 to %(max)s.") % {"max": MAX_LIMIT}, "invalid_limit")
+    if not 0 <= page.offset <= MAX_OFFSET:
+        raise ApiError(
+            422, _("offset runs from 0 to %(max)s.") % {"max": f"{MAX_OFFSET:,}"}, "invalid_offset"
+        )
+    return page
+
+
+class Rows(Sequence):
+    """A queryset read one page at a time; only the rows on the page are put into the answer's shape."""
+
+    def __init__(self, queryset: QuerySet, shape: Callable[[Any], Any]) -> None:
+        self.queryset = queryset
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window):
+        if isinstance(window, slice):
+            return [self.shape(row) for row in self.queryset[window]]
+        return self.shape(self.queryset[window])
+
+
+class Page(PaginationBase):
+    """`@paginate(Page)` on an endpoint answering `list[X]`: it answers {count, limit, offset, items}."""
+
+    Input = PageIn
+
+    class Output(PageOut):
+        pass
+
+    def paginate_queryset(self, queryset, pagination: PageIn, request: HttpRequest, **params) -> dict:
+        check_page(pagination)
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+        start = min(pagination.offset, count)
+        return {
+            "count": count,
+            "limit": pagination.limit,
+            "offset": pagination.offset,
+            "items": queryset[start : start + pagination.limit],
+        }
+
+
+# --- the one error format
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every refusal becomes {"detail", "code"} with its status: a service's ValidationError 400 (409 for a
+    StateConflict with the record's state), PermissionDenied 403 with the permission's registered refusal."""
+
+    def answer(request, status: int, detail, code: str):
+        return api.create_response(request, {"detail": str(detail), "code": code}, status=status)
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return answer(request, exc.status_code, exc.message, exc.code)
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request, exc):
+        return answer(
+            request,
+            401,
+            _("Sign in, or send a personal API token as 'Authorization: Bearer <token>'."),
+            "not_authenticated",
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            return answer(
+                request,
+                403,
+                _(
+                    "The CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header, "
+                    "or use an API token instead of the browser session."
+                ),
+                "csrf_failed",
+            )
+        return answer(request, exc.status_code, exc.message, f"http_{exc.status_code}")
+
+    @api.exception_handler(ValidationError)
+    def invalid_input(request, exc: ValidationError):
+        problems = []
+        for error in exc.errors:
+            where = ".".join(
+                str(part) for part in error.get("loc", ()) if part not in ("path", "query", "body")
+            )
+            problems.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        return answer(request, 422, "; ".join(problems) or _("The request is not valid."), "invalid_input")
+
+    @api.exception_handler(DjangoValidationError)
+    def refused(request, exc: DjangoValidationError):
+        status = 409 if isinstance(exc, StateConflict) else 400
+        return answer(request, status, " ".join(exc.messages), getattr(exc, "code", None) or "invalid")
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return answer(request, 404, str(exc) or _("Not found."), "not_found")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return answer(request, 403, str(exc) or DEFAULT_REFUSAL, "forbidden")
