@@ -28,7 +28,7 @@ def test_the_round_for_the_ten_hubs(demo):
     # then all ten hubs applied: nine certified, Kyushu under review with the demo reviewers assigned
     assert applications.count() == 10
     states = dict(applications.values_list("organisation__name", "state"))
-    assert states.pop("九州大学") == ApplicationState.SUBMITTED
+    assert states.pop("九州大学") == ApplicationState.UNDER_REVIEW
     assert set(states.values()) == {ApplicationState.CERTIFIED}
     kyushu = applications.get(organisation__name="九州大学")
     assert Assignment.objects.filter(round__object_id=kyushu.pk, conflict="none").count() == 2
