@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "kiban.core.views.server_error"
