@@ -80,8 +80,7 @@ def _registry() -> Registry:
 
 @functools.cache
 def _validator(schema: str) -> Draft202012Validator:
-    path = SCHEMAS / schema
-    assert path.is_file(), path
+    path = reference_path(f"beacon-v2/{schema}")
     return Draft202012Validator({"$ref": path.as_uri()}, registry=_registry(), format_checker=FORMATS)
 
 
