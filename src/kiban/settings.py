@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kiban.genome",
     "kiban.sequencing",
     "kiban.reviews",
+    "kiban.submissions",
     "kiban.agreements",
     "kiban.seeds",
     "kiban.certification",

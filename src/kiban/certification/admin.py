@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Call, CallEntry, Certificate, CertificationApplication, CertificationRound, FunctionItem
+from .models import CallEntry, Certificate, CertificationApplication, CertificationRound, FunctionItem
 
 
 @admin.register(FunctionItem)
@@ -30,5 +30,4 @@ class CertificateAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation"]
 
 
-admin.site.register(Call, SimpleHistoryAdmin)
 admin.site.register(CallEntry, SimpleHistoryAdmin)

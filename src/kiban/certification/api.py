@@ -13,9 +13,11 @@ from ninja.pagination import paginate
 from kiban.core.apikit import ApiError, Page, Rows
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
+from kiban.submissions.models import Call
 
 from . import selectors, services
-from .models import Call, Certificate, CertificationApplication, CertificationRound, FunctionItem, StaffMember
+from .eligibility import CERTIFIED_INSTITUTIONS_ONLY
+from .models import Certificate, CertificationApplication, CertificationRound, FunctionItem, StaffMember
 
 router = Router(tags=["certification (S2)"])
 
@@ -138,14 +140,23 @@ class OutcomeIn(Schema):
     count: int
 
 
+class ReturnIn(Schema):
+    reason: str
+
+
 class CallOut(Schema):
     id: int
     title: str
     title_en: str
-    programme_id: int
+    programme_id: int | None
+    eligibility: list[str]
     certified_only: bool
     opens_on: datetime.date
     closes_on: datetime.date
+
+    @staticmethod
+    def resolve_certified_only(call: Call) -> bool:
+        return CERTIFIED_INSTITUTIONS_ONLY.code in call.eligibility
 
 
 class EntryIn(Schema):
@@ -243,7 +254,7 @@ def _application_out(request, application_id: int) -> dict:
             for t in application.training.all()
         ],
         "certificate_id": getattr(getattr(application, "certificate", None), "pk", None),
-        "submission_problems": selectors.submission_problems(application=application) if can_change else [],
+        "submission_problems": application.submission_problems() if can_change else [],
     }
 
 
@@ -407,7 +418,9 @@ def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
 
 
 @router.post(
-    "/applications/{application_id}/submit", response=ApplicationOut, summary="Submit a complete draft"
+    "/applications/{application_id}/submit",
+    response=ApplicationOut,
+    summary="Submit a complete draft, or resubmit one returned for changes",
 )
 def application_submit(request, application_id: int):
     application = _visible(request, application_id, change=True)
@@ -415,11 +428,37 @@ def application_submit(request, application_id: int):
     return _application_out(request, application_id)
 
 
+@router.post(
+    "/applications/{application_id}/return",
+    response=ApplicationOut,
+    summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
+)
+def application_return(request, application_id: int, payload: ReturnIn):
+    application = _visible(request, application_id)  # the service refuses anyone but the officials
+    services.application_return(application=application, reason=payload.reason, actor=request.user)
+    return _application_out(request, application_id)
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response=ApplicationOut,
+    summary="Withdraw an application not yet decided (the applicant's hub staff)",
+)
+def application_withdraw(request, application_id: int, payload: WithdrawIn):
+    application = _visible(request, application_id)  # the service refuses anyone but the applicant's staff
+    services.application_withdraw(application=application, reason=payload.reason, actor=request.user)
+    return _application_out(request, application_id)
+
+
 @router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
 @paginate(Page)
 def call_list(request):
     require(request.user, "certification.view_call")
-    return Call.objects.all()
+    return selectors.call_list()
 
 
 @router.post(
@@ -430,7 +469,7 @@ def call_list(request):
 def call_enter(request, call_id: int, payload: EntryIn):
     require(request.user, "certification.add_callentry")
     entry = services.call_entry_create(
-        call=get_object_or_404(Call, pk=call_id),
+        call=get_object_or_404(selectors.call_list(), pk=call_id),
         organisation=get_object_or_404(Organisation, pk=payload.organisation_id),
         title=payload.title,
         actor=request.user,

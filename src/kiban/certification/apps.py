@@ -13,6 +13,7 @@ class CertificationConfig(AppConfig):
         from kiban.core.registry import register_demo_loader, register_navigation
         from kiban.reviews.registry import register
 
+        from . import eligibility  # noqa: F401  registers "certified institutions only" for calls
         from .models import CertificationApplication
         from .review import CertificationApplicationAdapter
 

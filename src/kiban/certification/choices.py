@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kiban.submissions.choices import SubmissionState
+
 
 class FunctionClass(models.IntegerChoices):
     """The three classes of support functions (機能分類) of 橋渡し研究支援機関認定制度."""
@@ -62,10 +64,17 @@ class OutcomeKind(models.TextChoices):
 
 
 class ApplicationState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted, under review")
-    CERTIFIED = "certified", _("Certified")
-    REJECTED = "rejected", _("Not certified")
+    """The lifecycle's states (kiban.submissions) in certification's words; the values are the lifecycle's.
+    The ministry screens a submitted application; a review round puts it under review by reviewers."""
+
+    DRAFT = SubmissionState.DRAFT.value, _("Draft")
+    SUBMITTED = SubmissionState.SUBMITTED.value, _("Submitted, under review")
+    RETURNED = SubmissionState.RETURNED.value, _("Returned for changes")
+    RESUBMITTED = SubmissionState.RESUBMITTED.value, _("Resubmitted, under review")
+    UNDER_REVIEW = SubmissionState.UNDER_REVIEW.value, _("Under review by reviewers")
+    CERTIFIED = SubmissionState.ACCEPTED.value, _("Certified")
+    REJECTED = SubmissionState.REJECTED.value, _("Not certified")
+    WITHDRAWN = SubmissionState.WITHDRAWN.value, _("Withdrawn")
 
 
 class DecisionOutcome(models.TextChoices):

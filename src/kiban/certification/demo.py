@@ -14,10 +14,12 @@ from kiban.core.choices import Role
 from kiban.core.demo import demo_user, save_demo_record
 from kiban.core.models import Organisation, User
 from kiban.programmes.models import Programme
+from kiban.submissions.models import Call
 
 from . import selectors, services
 from .choices import DecisionOutcome, FunctionCategory, FunctionClass, OutcomeKind, Provision
-from .models import Call, CallEntry, Certificate, CertificationApplication, CertificationRound, FunctionItem
+from .eligibility import CERTIFIED_INSTITUTIONS_ONLY
+from .models import CallEntry, Certificate, CertificationApplication, CertificationRound, FunctionItem
 
 # The hubs, with the user names of their demo hub staff (as the seeds' demo names them).
 HUBS = [
@@ -34,6 +36,14 @@ HUBS = [
 ]
 PENDING = "九州大学"  # submitted; its review round is open with the demo reviewers assigned
 SHORT_VALIDITY = "筑波大学"  # certified for two years only (the decision said so): expired, renewal drafted
+RETURNED_ONCE = "岡山大学"  # returned for changes once (差戻し), resubmitted, then certified
+# New applicants in the FY2026 round, outside every hub group: one submitted and waiting for screening,
+# one returned for changes.
+NEW_APPLICANTS = [
+    ("理化学研究所", "hub_staff_riken", "submitted"),
+    ("沖縄科学技術大学院大学", "hub_staff_oist", "returned"),
+]
+RETURN_REASON = "（デモ）人員表の生物統計家の所属と、直近５年間の治験届の件数を確認し、修正してください。"
 CERTIFIED_ON = datetime.date(2024, 9, 1)
 
 ROUNDS = [
@@ -252,6 +262,8 @@ def load_certification() -> None:
         if name == PENDING:
             _review_pending(application, ministry)
             continue
+        if name == RETURNED_ONCE:
+            _return_and_resubmit(application, staff)
         short = name == SHORT_VALIDITY
         services.application_decide(
             application=application,
@@ -264,7 +276,42 @@ def load_certification() -> None:
         )
         save_demo_record(application, decided_at=_aware(CERTIFIED_ON))
     _renewal(rounds["fy2026"], organisations)
+    _new_applicants(rounds["fy2026"], organisations)
     _call(organisations)
+
+
+def _return_and_resubmit(application: CertificationApplication, staff: User) -> None:
+    """The agency returns the application for changes; the hub's staff correct it and resubmit."""
+    agency = User.objects.get(username="agency_officer")
+    services.application_return(application=application, reason=RETURN_REASON, actor=agency)
+    services.application_update_statements(
+        application=application,
+        hub_statement=application.hub_statement,
+        organisation_statement=application.organisation_statement + "（デモ）生物統計家の所属を修正した。",
+        track_record_statement=application.track_record_statement,
+        training_statement=application.training_statement,
+        actor=staff,
+    )
+    services.application_submit(application=application, actor=staff)
+
+
+def _new_applicants(round_: CertificationRound, organisations) -> None:
+    """Two institutes apply in the FY2026 round: one waits for screening, one was returned for changes."""
+    agency = User.objects.get(username="agency_officer")
+    for index, (name, username, state) in enumerate(NEW_APPLICANTS, start=len(HUBS)):
+        hub = organisations[name]
+        if CertificationApplication.objects.filter(round=round_, organisation=hub).exists():
+            continue
+        staff = _hub_staff(hub, username)
+        application = services.application_create(
+            round=round_, organisation=hub, actor=staff, on=round_.opens_on
+        )
+        save_demo_record(application, created_at=_aware(datetime.date(2026, 6, 1)))
+        _fill(application, staff, index, organisations)
+        services.application_submit(application=application, actor=staff, on=datetime.date(2026, 9, 1))
+        save_demo_record(application, submitted_at=_aware(datetime.date(2026, 9, 1)))
+        if state == "returned":
+            services.application_return(application=application, reason=RETURN_REASON, actor=agency)
 
 
 def _renewal(round_: CertificationRound, organisations) -> None:
@@ -297,10 +344,11 @@ def _call(organisations) -> None:
         return
     title = "橋渡し研究プログラム 2026年度 公募（デモ）"
     call = save_demo_record(
-        Call.objects.filter(title=title).first() or Call(title=title),
+        Call.objects.filter(system=selectors.CALL_SYSTEM, title=title).first() or Call(title=title),
+        system=selectors.CALL_SYSTEM,
         title_en="Translational Research Program, FY2026 call (demo)",
         programme=programme,
-        certified_only=True,
+        eligibility=[CERTIFIED_INSTITUTIONS_ONLY.code],
         opens_on=datetime.date(2026, 4, 1),
         closes_on=datetime.date(2027, 3, 31),
         description="（デモ）令和４年度以降、橋渡し研究プログラムは認定機関を対象に実施する。",

@@ -9,8 +9,10 @@ from django.utils.translation import pgettext_lazy
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation
 from kiban.programmes.models import Programme
+from kiban.submissions.eligibility import rule_choices
 
 from .choices import REQUIREMENT_TERMS, FunctionCategory, FunctionClass, OutcomeKind, Provision, Requirement
+from .eligibility import CERTIFIED_INSTITUTIONS_ONLY
 from .models import STATEMENT_FIELDS, Certificate, CertificationApplication, CertificationRound, FunctionItem
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -175,11 +177,30 @@ class CallForm(forms.Form):
     title = forms.CharField(label=_("Title (Japanese)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200)
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.all())
-    certified_only = forms.BooleanField(label=_("Certified institutions only"), required=False, initial=True)
+    eligibility = forms.MultipleChoiceField(
+        label=_("Open to"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[CERTIFIED_INSTITUTIONS_ONLY.code],
+        help_text=_("The rules an institution must meet to enter; none: any institution."),
+    )
     opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
     closes_on = forms.DateField(label=_("Closes on"), widget=DATE)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eligibility"].choices = rule_choices()
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Changes asked for"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant's hub staff receive it and may edit and resubmit the application."),
     )
 
 

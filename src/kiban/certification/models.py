@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField, transition
+from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from kiban.core.fiscal import FiscalYear
 from kiban.core.language import is_japanese
 from kiban.core.models import Organisation, User
-from kiban.programmes.models import Programme
+from kiban.submissions.models import Call, Submission
 
 from .choices import (
     CATEGORY_TERMS,
@@ -123,8 +123,10 @@ class CertificationRound(models.Model):
         return list(range(self.fiscal_year - OUTCOME_YEARS, self.fiscal_year))
 
 
-class CertificationApplication(models.Model):
-    """An institution's application for certification in one round, its form mirroring the source's table."""
+class CertificationApplication(Submission):
+    """An institution's application for certification in one round, its form mirroring the source's table;
+    a request of the lifecycle (kiban.submissions): draft, submitted, perhaps returned for changes and
+    resubmitted, under review, then certified (accepted) or not (rejected)."""
 
     round = models.ForeignKey(
         CertificationRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="applications"
@@ -144,27 +146,16 @@ class CertificationApplication(models.Model):
         related_name="renewal_applications",
     )
     state = FSMField(
-        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+        _("state"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        protected=True,
     )
     hub_statement = models.TextField(Requirement.A.label, blank=True)
     organisation_statement = models.TextField(Requirement.B.label, blank=True)
     track_record_statement = models.TextField(Requirement.C.label, blank=True)
     training_statement = models.TextField(Requirement.D.label, blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        User,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_rationale = models.TextField(_("reasons for the decision"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -193,17 +184,46 @@ class CertificationApplication(models.Model):
             for requirement, field in STATEMENT_FIELDS.items()
         ]
 
-    @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.SUBMITTED)
-    def submit(self) -> None:
-        """The hub sends the application for review; it can no longer be edited."""
+    # --- what the lifecycle asks of it
+    def submission_problems(self) -> list[str]:
+        """Requirements A–D stated, every class ①② function in place, someone on the roster for each role
+        in place, and the institution's own outcome figures for the last five fiscal years."""
+        from . import selectors  # selectors read these models
 
-    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.CERTIFIED)
-    def certify(self) -> None:
-        """The minister certifies the institution; a certificate is issued."""
+        return super().submission_problems() + selectors.submission_problems(application=self)
 
-    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.REJECTED)
-    def reject(self) -> None:
-        """The minister does not certify the institution."""
+    def applicant_users(self) -> list[User]:
+        """The hub staff who work for the applying institution."""
+        from kiban.core.selectors import hub_staff_for
+
+        return list(hub_staff_for(organisation_id=self.organisation_id))
+
+    def handler_users(self) -> list[User]:
+        """The ministry and the agency, who screen the applications and manage their review."""
+        from . import selectors
+
+        return selectors.officials()
+
+    def lifecycle_notice(self, action: str, actor: User) -> tuple[str, str] | None:
+        values = {"actor": actor, "organisation": self.organisation.name, "round": self.round.title}
+        if action == "submit":
+            return (
+                _("Certification application submitted: %(organisation)s") % values,
+                _("%(actor)s submitted the application of %(organisation)s in “%(round)s”.") % values,
+            )
+        if action == "resubmit":
+            return (
+                _("Certification application resubmitted: %(organisation)s") % values,
+                _("%(actor)s resubmitted the application of %(organisation)s in “%(round)s”.") % values,
+            )
+        if action == "return":
+            return (
+                _("Certification application returned for changes: %(organisation)s") % values,
+                self.return_reason,
+            )
+        if action == "reject":
+            return (_("Not certified: %(organisation)s") % values, self.decision_reason)
+        return None
 
 
 class FunctionResponse(models.Model):
@@ -380,52 +400,12 @@ class Certificate(models.Model):
         return self.valid_from <= day <= self.valid_until
 
 
-class Call(models.Model):
-    """A funding call of a programme, perhaps for certified institutions only (橋渡し研究プログラム)."""
-
-    title = models.CharField(_("title (Japanese)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="certification_calls"
-    )
-    certified_only = models.BooleanField(
-        _("certified institutions only"),
-        default=True,
-        help_text=_("Only institutions holding a valid certificate on the day they enter may enter."),
-    )
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
-    description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("call")
-        verbose_name_plural = _("calls")
-        ordering = ["-opens_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(opens_on__lte=models.F("closes_on")), name="call_dates_ordered"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.display_title
-
-    def get_absolute_url(self) -> str:
-        return reverse("certification:call-detail", args=[self.pk])
-
-    @property
-    def display_title(self) -> str:
-        return self.title if is_japanese() else self.title_en
-
-    def is_open(self, on: datetime.date) -> bool:
-        return self.opens_on <= on <= self.closes_on
-
-
 class CallEntry(models.Model):
     """An institution's entry to a call, accepted only when the institution may enter it."""
 
-    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="entries")
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="certification_entries"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="call_entries"
     )

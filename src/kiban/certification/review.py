@@ -5,11 +5,10 @@ from django.utils.translation import gettext as _
 
 from kiban.core.choices import Role
 from kiban.core.models import User
-from kiban.core.selectors import hub_staff_for
 from kiban.reviews.models import Decision
 
 from . import selectors, services
-from .choices import DecisionOutcome
+from .choices import ApplicationState, DecisionOutcome
 from .models import CertificationApplication
 
 
@@ -40,7 +39,7 @@ class CertificationApplicationAdapter:
         return target.organisation.name
 
     def applicant_users(self, target: CertificationApplication) -> list[User]:
-        return list(hub_staff_for(organisation_id=target.organisation_id))
+        return target.applicant_users()
 
     def conflict_organisation_ids(self, target: CertificationApplication) -> set[int]:
         """The applicant, the institutions sharing its work, and every partner named on the application."""
@@ -54,6 +53,23 @@ class CertificationApplicationAdapter:
 
     def can_manage(self, user: User, target: CertificationApplication) -> bool:
         return user.has_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
+
+    def review_refusal(self, target: CertificationApplication) -> str | None:
+        """Only an application waiting for review is reviewed or scored: not a draft, not one returned for
+        changes (until it is resubmitted), not one decided or withdrawn."""
+        if target.is_pending:
+            return None
+        if target.state == ApplicationState.RETURNED:
+            return _("The application was returned for changes; it is reviewed again once resubmitted.")
+        if target.is_draft:
+            return _("The application is a draft; only a submitted application is reviewed.")
+        return _("The application is %(state)s; it is no longer reviewed.") % {
+            "state": target.get_state_display().lower()
+        }
+
+    def review_opened(self, target: CertificationApplication, round, actor: User) -> None:
+        """A round was opened: the application is under review, unless another round is still under way."""
+        services.application_review_start(application=target, review_round=round, actor=actor)
 
     def apply_decision(self, target: CertificationApplication, decision: Decision) -> None:
         """The ministerial decision: certifying issues a certificate (five years); refused for anyone else."""

@@ -28,8 +28,9 @@ def is_assigned_reviewer(user, application) -> bool:
 
 
 @rules.predicate
-def is_draft(user, application) -> bool:
-    return application is not None and application.is_draft
+def is_editable(user, application) -> bool:
+    """A draft, or an application returned for changes."""
+    return application is not None and application.is_editable
 
 
 # Certified institutions and their certificates are public to everyone signed in, and so are calls.
@@ -47,7 +48,16 @@ rules.add_perm(
 )
 # Hub staff start an application for their own institution, prepare it while it is a draft and submit it.
 rules.add_perm("certification.add_certificationapplication", is_signed_in & is_hub_staff)
-rules.add_perm("certification.change_certificationapplication", is_signed_in & is_applicant_staff & is_draft)
+rules.add_perm(
+    "certification.change_certificationapplication", is_signed_in & is_applicant_staff & is_editable
+)
+# The lifecycle's actions (kiban.submissions.services checks <app>.<verb>_<model>): the applicant's hub
+# staff submit, resubmit and withdraw; the ministry and the agency return an application for changes
+# (差戻し) and put it under review (by opening a review round).
+rules.add_perm("certification.submit_certificationapplication", is_signed_in & is_applicant_staff)
+rules.add_perm("certification.withdraw_certificationapplication", is_signed_in & is_applicant_staff)
+rules.add_perm("certification.return_certificationapplication", is_signed_in & is_official)
+rules.add_perm("certification.review_certificationapplication", is_signed_in & is_official)
 # The minister decides (through the review engine) and may set a certificate's validity otherwise.
 rules.add_perm("certification.decide_certificationapplication", is_signed_in & is_ministry_official)
 rules.add_perm("certification.change_certificate", is_signed_in & is_ministry_official)
@@ -70,6 +80,18 @@ register_refusals(
         "certification.add_certificationapplication": _("Only hub staff apply for certification."),
         "certification.change_certificationapplication": _(
             "Only the applicant's hub staff change an application, and only while it is a draft."
+        ),
+        "certification.submit_certificationapplication": _(
+            "Only the applicant's hub staff submit an application."
+        ),
+        "certification.withdraw_certificationapplication": _(
+            "Only the applicant's hub staff withdraw an application."
+        ),
+        "certification.return_certificationapplication": _(
+            "Only the ministry and the agency return an application for changes."
+        ),
+        "certification.review_certificationapplication": _(
+            "Only the ministry and the agency put an application under review."
         ),
         "certification.decide_certificationapplication": _("Only the ministry decides on certification."),
         "certification.change_certificate": _("Only the ministry changes a certificate's validity."),

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
-from kiban.core.selectors import hub_scope_ids, role_organisation_ids
+from kiban.core.selectors import active_users_with_role, hub_scope_ids, role_organisation_ids
+from kiban.submissions.models import Call
 
 from .choices import (
     CATEGORY_ARTICLES,
@@ -28,7 +29,6 @@ from .choices import (
 )
 from .models import (
     STATEMENT_FIELDS,
-    Call,
     CallEntry,
     Certificate,
     CertificationApplication,
@@ -39,6 +39,7 @@ from .models import (
 )
 
 OFFICIAL_ROLES = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
+CALL_SYSTEM = "certification"  # the lifecycle's calls shown on certification's pages
 
 
 # --- who sees what
@@ -46,6 +47,11 @@ def hub_organisation_ids(*, user: User) -> frozenset[int]:
     """Organisations where the user is hub staff: those they apply for and enter into calls. What they see
     is wider: `kiban.core.selectors.hub_scope_ids` adds the hub group (lead hub and sharing institutions)."""
     return role_organisation_ids(user=user, role=Role.HUB_STAFF)
+
+
+def officials() -> list[User]:
+    """Active ministry officials and agency officers: who screen applications and are told of entries."""
+    return list(active_users_with_role(*OFFICIAL_ROLES))
 
 
 def hub_organisations(*, user: User) -> models.QuerySet[Organisation]:
@@ -420,12 +426,17 @@ def is_certified(organisation: Organisation, on: datetime.date) -> bool:
 
 
 def call_list() -> models.QuerySet[Call]:
-    return Call.objects.select_related("programme").annotate(entry_count=models.Count("entries"))
+    """Certification's calls (the lifecycle's calls of system "certification") with their entry counts."""
+    return (
+        Call.objects.filter(system=CALL_SYSTEM)
+        .select_related("programme")
+        .annotate(entry_count=models.Count("certification_entries"))
+    )
 
 
 def call_entries(*, call: Call, user: User) -> models.QuerySet[CallEntry]:
     """All entries for the ministry and the agency; their hub group's for hub staff; none otherwise."""
-    entries = call.entries.select_related("organisation", "entered_by")
+    entries = call.certification_entries.select_related("organisation", "entered_by")
     if user.has_role(*OFFICIAL_ROLES):
         return entries
     return entries.filter(organisation_id__in=hub_scope_ids(user=user))

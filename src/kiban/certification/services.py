@@ -1,12 +1,13 @@
-"""Writes of certification: applications and their answers, submission, the ministerial decision,
-certificates, calls and entries. Keyword-only, one transaction each, with a reason on what they save."""
+"""Writes of certification: applications and their answers, submission, return for changes, review, the
+ministerial decision, certificates and call entries. Keyword-only, one transaction each, with a reason on
+what they save. The application's state changes go through the request lifecycle (kiban.submissions)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,9 @@ from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
-from kiban.core.selectors import active_users_with_role, hub_staff_for
 from kiban.core.services import attachment_create, notification_send
-from kiban.programmes.models import Programme
+from kiban.submissions import services as lifecycle
+from kiban.submissions.models import Call
 
 from . import selectors
 from .choices import (
@@ -29,7 +30,6 @@ from .choices import (
     Provision,
 )
 from .models import (
-    Call,
     CallEntry,
     Certificate,
     CertificationApplication,
@@ -46,16 +46,9 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _officials() -> list[User]:
-    return list(active_users_with_role(Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER))
-
-
-def _applicant_staff(application: CertificationApplication) -> list[User]:
-    return list(hub_staff_for(organisation_id=application.organisation_id))
-
-
 def _require_draft(application: CertificationApplication) -> None:
-    if not application.is_draft:
+    """A draft, or an application returned for changes, may be edited; nothing else."""
+    if not application.is_editable:
         raise ValidationError(
             _("The application is %(state)s and can no longer be changed.")
             % {"state": application.get_state_display().lower()},
@@ -399,36 +392,60 @@ def application_attach(
 def application_submit(
     *, application: CertificationApplication, actor: User, on: datetime.date | None = None
 ) -> CertificationApplication:
-    """Sends a complete application for review while the round accepts applications; tells the ministry."""
+    """Sends a complete application for review while the round accepts applications, or sends one returned
+    for changes again (also after the round has closed); tells the ministry and the agency."""
+    if application.state == ApplicationState.RETURNED:
+        return lifecycle.submission_resubmit(
+            submission=application, actor=actor, record_as=_("Application resubmitted")
+        )
     on = on or _today()
-    _require_draft(application)
-    if not application.round.is_open(on):
+    if application.is_draft and not application.round.is_open(on):
         raise ValidationError(
             _("“%(round)s” accepted applications until %(closes)s.")
             % {"round": application.round, "closes": application.round.closes_on.isoformat()},
             "round_closed",
         )
-    problems = selectors.submission_problems(application=application)
-    if problems:
-        raise ValidationError(problems, "incomplete")
-    with transaction.atomic():
-        application.submit()
-        application.submitted_by = actor
-        application.submitted_at = timezone.now()
-        audited_save(application, actor=actor, reason=_("Application submitted"), full_clean=True)
-        notification_send(
-            recipients=_officials(),
-            subject=_("Certification application submitted: %(organisation)s")
-            % {"organisation": application.organisation.name},
-            body=_("%(actor)s submitted the application of %(organisation)s in “%(round)s”.")
-            % {
-                "actor": actor,
-                "organisation": application.organisation.name,
-                "round": application.round.title,
-            },
-            link=application.get_absolute_url(),
-        )
-    return application
+    return lifecycle.submission_submit(
+        submission=application, actor=actor, on=on, record_as=_("Application submitted")
+    )
+
+
+def application_return(
+    *, application: CertificationApplication, reason: str, actor: User
+) -> CertificationApplication:
+    """The ministry or the agency returns an application for changes (差戻し), saying what must change; the
+    applicant's hub staff edit it and resubmit. Scoring waits until it is resubmitted."""
+    return lifecycle.submission_return(submission=application, reason=reason, actor=actor)
+
+
+def application_withdraw(
+    *, application: CertificationApplication, reason: str, actor: User
+) -> CertificationApplication:
+    """The applicant's hub staff withdraw an application that is not yet decided."""
+    return lifecycle.submission_withdraw(submission=application, reason=reason, actor=actor)
+
+
+def review_opening_refusal(
+    application: CertificationApplication, *, opening: models.Model | None = None
+) -> str | None:
+    """Why no review round may be opened on the application now (None: one may): no other round on it may
+    still be undecided, and it must be submitted or resubmitted. `opening` is the round being opened."""
+    rounds = selectors.review_rounds(application=application)
+    if any(r.state != "decided" and r.pk != getattr(opening, "pk", None) for r in rounds):
+        return _("A review round on this application is still under way; decide it first.")
+    return lifecycle.transition_refusal(application, "review")
+
+
+def application_review_start(
+    *, application: CertificationApplication, review_round: models.Model, actor: User
+) -> CertificationApplication:
+    """A review round is being opened on the application (the review engine calls this through the
+    adapter, in the round's transaction): it is now under review by reviewers, or the round is refused."""
+
+    refusal = review_opening_refusal(application, opening=review_round)
+    if refusal:
+        raise ValidationError(refusal, "review_refused")
+    return lifecycle.submission_review_start(submission=application, actor=actor)
 
 
 # --- the ministerial decision and certificates
@@ -470,33 +487,27 @@ def application_decide(
         raise ValidationError(
             _("Give the reasons for the decision; the applicant receives them."), "rationale"
         )
-    if application.state != ApplicationState.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted application can be decided; this one is %(state)s.")
-            % {"state": application.get_state_display().lower()},
-            "not_submitted",
-        )
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError(_("Unknown decision “%(outcome)s”.") % {"outcome": outcome}, "outcome")
     decided_on = decided_on or _today()
     with transaction.atomic():
-        application.decided_at = timezone.now()
-        application.decision_rationale = rationale
         if outcome == DecisionOutcome.REJECT:
-            application.reject()
-            audited_save(
-                application,
+            lifecycle.submission_decide(
+                submission=application,
+                accept=False,
+                reason=rationale,
                 actor=actor,
-                reason=_("Not certified: %(rationale)s") % {"rationale": rationale},
-                full_clean=True,
+                record_as=_("Not certified: %(rationale)s") % {"rationale": rationale},
             )
             return None
-        if outcome != DecisionOutcome.CERTIFY:
-            raise ValidationError(_("Unknown decision “%(outcome)s”.") % {"outcome": outcome}, "outcome")
-        application.certify()
-        audited_save(
-            application,
+        # The certificate notice below replaces the lifecycle's "accepted" notice.
+        lifecycle.submission_decide(
+            submission=application,
+            accept=True,
+            reason=rationale,
             actor=actor,
-            reason=_("Certified: %(rationale)s") % {"rationale": rationale},
-            full_clean=True,
+            record_as=_("Certified: %(rationale)s") % {"rationale": rationale},
+            notify=False,
         )
         if valid_from is None:
             valid_from = decided_on
@@ -522,7 +533,7 @@ def application_decide(
             full_clean=True,
         )
         notification_send(
-            recipients=_applicant_staff(application),
+            recipients=application.applicant_users(),
             subject=_("Certified as a translational research support institution: certificate %(number)s")
             % {"number": certificate.number},
             body=_("%(organisation)s is certified from %(start)s to %(end)s.")
@@ -555,50 +566,7 @@ def certificate_validity_change(
     return certificate
 
 
-# --- calls limited to certified institutions
-def call_create(
-    *,
-    title: str,
-    title_en: str,
-    programme: Programme,
-    opens_on: datetime.date,
-    closes_on: datetime.date,
-    certified_only: bool = True,
-    description: str = "",
-    actor: User,
-) -> Call:
-    if closes_on < opens_on:
-        raise ValidationError(_("A call cannot close before it opens."), "dates")
-    call = Call(
-        title=title.strip(),
-        title_en=title_en.strip(),
-        programme=programme,
-        certified_only=certified_only,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        description=description.strip(),
-    )
-    with transaction.atomic():
-        audited_save(call, actor=actor, reason=_("Call opened"), full_clean=True)
-    return call
-
-
-def call_eligibility_problem(*, call: Call, organisation: Organisation, on: datetime.date) -> str | None:
-    """Why the institution may not enter the call on the day, or None if it may."""
-    if not call.is_open(on):
-        return _("“%(call)s” accepts entries from %(opens)s to %(closes)s.") % {
-            "call": call,
-            "opens": call.opens_on.isoformat(),
-            "closes": call.closes_on.isoformat(),
-        }
-    if call.certified_only and not selectors.is_certified(organisation, on):
-        return _(
-            "“%(call)s” is open to certified translational research support institutions "
-            "(橋渡し研究支援機関) only, and %(organisation)s holds no certificate valid on %(date)s."
-        ) % {"call": call, "organisation": organisation, "date": on.isoformat()}
-    return None
-
-
+# --- entries to calls (the calls themselves are the lifecycle's, kiban.submissions.models.Call)
 def call_entry_create(
     *, call: Call, organisation: Organisation, title: str, actor: User, on: datetime.date | None = None
 ) -> CallEntry:
@@ -608,7 +576,7 @@ def call_entry_create(
         raise PermissionDenied(
             _("Only hub staff of %(organisation)s may enter it into a call.") % {"organisation": organisation}
         )
-    problem = call_eligibility_problem(call=call, organisation=organisation, on=on)
+    problem = lifecycle.call_refusal(call=call, organisation=organisation, on=on)
     if problem:
         raise ValidationError(problem, "not_eligible")
     if not title.strip():
@@ -617,7 +585,7 @@ def call_entry_create(
     with transaction.atomic():
         audited_save(entry, actor=actor, reason=_("Entered into the call"), full_clean=True)
         notification_send(
-            recipients=_officials(),
+            recipients=selectors.officials(),
             subject=_("New entry to %(call)s") % {"call": call.title},
             body=_("%(organisation)s entered “%(title)s”.")
             % {"organisation": organisation.name, "title": entry.title},

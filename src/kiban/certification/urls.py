@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/attachments/", views.application_attach, name="application-attach"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application-submit"),
+    path("applications/<int:pk>/return/", views.application_return, name="application-return"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
     path("calls/", views.call_list, name="call-list"),
     path("calls/new/", views.call_create, name="call-create"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),

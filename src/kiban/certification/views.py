@@ -20,13 +20,14 @@ from kiban.core.pages import PageError, page_errors, paginate
 from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for
 from kiban.reviews.registry import adapter_for
+from kiban.submissions import services as lifecycle
+from kiban.submissions.models import Call
 
 from . import selectors, services
 from .choices import (
     CATEGORY_ARTICLES,
     CATEGORY_TERMS,
     CLASS_TERMS,
-    ApplicationState,
     FunctionCategory,
     FunctionClass,
     OutcomeKind,
@@ -37,12 +38,13 @@ from .forms import (
     CallForm,
     FunctionTableForm,
     OutcomesForm,
+    ReturnForm,
     StaffMemberForm,
     StatementsForm,
     TrainingRecordForm,
     ValidityForm,
 )
-from .models import Call, Certificate, CertificationApplication, StaffMember, TrainingRecord
+from .models import Certificate, CertificationApplication, StaffMember, TrainingRecord
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -234,13 +236,18 @@ def application_detail(request, pk: int):
             "training": application.training.all(),
             "attachments": attachments_for(application),
             "attachment_form": AttachmentForm(),
-            "problems": selectors.submission_problems(application=application) if can_change else [],
+            "problems": application.submission_problems() if can_change else [],
             "can_change": can_change,
+            "can_return": request.user.has_perm("certification.return_certificationapplication", application)
+            and lifecycle.transition_refusal(application, "return") is None,
+            "return_form": ReturnForm(),
+            "can_withdraw": request.user.has_perm(
+                "certification.withdraw_certificationapplication", application
+            )
+            and lifecycle.transition_refusal(application, "withdraw") is None,
             "review_rounds": review_rounds,
             "can_manage_review": can_manage_review,
-            "can_open_review": can_manage_review
-            and application.state == ApplicationState.SUBMITTED
-            and not any(r.state != "decided" for r in review_rounds),
+            "can_open_review": can_manage_review and services.review_opening_refusal(application) is None,
             "certificate": getattr(application, "certificate", None),
         },
     )
@@ -465,20 +472,60 @@ def application_attach(request, pk: int):
     return redirect(application)
 
 
-@login_required
-@require_POST
-def application_submit(request, pk: int):
-    """The applicant's hub staff: submit a complete draft for review."""
-    application = _editable(request, pk)
-    application = selectors.application_detail(pk=application.pk)
+def _lifecycle_action(request, application: CertificationApplication, write, success: str):
+    """A lifecycle button of the application's page: the service's refusals become messages, as does its
+    success; a PermissionDenied from the service is the 403 page."""
     try:
-        services.application_submit(application=application, actor=request.user)
+        write()
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
     else:
-        messages.success(request, _("The application is submitted for review."))
+        messages.success(request, success)
     return redirect(application)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    """The applicant's hub staff: submit a complete draft for review, or resubmit one returned for changes."""
+    application = selectors.application_detail(pk=_editable(request, pk).pk)
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_submit(application=application, actor=request.user),
+        _("The application is submitted for review."),
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    """The applicant's hub staff: withdraw an application that is not yet decided."""
+    application = _application_or_403(request, pk)
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_withdraw(
+            application=application, reason=request.POST.get("reason", ""), actor=request.user
+        ),
+        _("The application is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def application_return(request, pk: int):
+    """The ministry and the agency: return a submitted application for changes (差戻し), saying what."""
+    application = _application_or_403(request, pk)
+    return _lifecycle_action(
+        request,
+        application,
+        lambda: services.application_return(
+            application=application, reason=request.POST.get("reason", ""), actor=request.user
+        ),
+        _("The application is returned for changes; the hub's staff are told."),
+    )
 
 
 # --- calls
@@ -505,7 +552,9 @@ def call_create(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            call = services.call_create(actor=request.user, **form.cleaned_data)
+            call = lifecycle.call_create(
+                system=selectors.CALL_SYSTEM, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -526,7 +575,9 @@ def call_create(request):
 def call_detail(request, pk: int):
     """Any signed-in user: a call; hub staff enter their institution; entries as each user may see them."""
     require(request.user, "certification.view_call")
-    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    call = get_object_or_404(
+        Call.objects.filter(system=selectors.CALL_SYSTEM).select_related("programme"), pk=pk
+    )
     can_enter = request.user.has_perm("certification.add_callentry")
     organisations = selectors.hub_organisations(user=request.user)
     form = CallEntryForm(
@@ -546,7 +597,7 @@ def call_detail(request, pk: int):
         status = 400
     today = timezone.localdate()
     eligibility = [
-        (organisation, services.call_eligibility_problem(call=call, organisation=organisation, on=today))
+        (organisation, lifecycle.call_refusal(call=call, organisation=organisation, on=today))
         for organisation in organisations
     ]
     return render(

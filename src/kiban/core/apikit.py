@@ -119,9 +119,7 @@ class Page(PaginationBase):
     """`@paginate(Page)` on an endpoint answering `list[X]`: it answers {count, limit, offset, items}."""
 
     Input = PageIn
-
-    class Output(PageOut):
-        pass
+    Output = PageOut
 
     def paginate_queryset(self, queryset, pagination: PageIn, request: HttpRequest, **params) -> dict:
         check_page(pagination)

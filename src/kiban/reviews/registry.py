@@ -18,7 +18,9 @@ class ReviewAdapter(Protocol):
     `title`/`summary`/`applicant_label` read already joined): lists of rounds prefetch their targets with it
     so that they keep a constant number of queries. It may also define `review_refusal(self, target) -> str |
     None`: a reason, or None, why the item may not be put under review or scored in its present state; the
-    engine refuses opening a round and submitting scores with that reason.
+    engine refuses opening a round and submitting scores with that reason. And it may define
+    `review_opened(self, target, round, actor) -> None`, called in the transaction that opens a round: the
+    item's state follows (a request goes under review), and a ValidationError it raises refuses the round.
 
     `apply_decision` receives the panel's decision as recorded: `decision.round` (the round it decides),
     `decision.outcome` (one of `outcomes`), `decision.rationale` and `decision.decided_by`. It runs in the

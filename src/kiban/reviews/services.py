@@ -130,6 +130,9 @@ def review_round_open(
             opened_by=actor,
         )
         audited_save(round_, actor=actor, reason=_("Review round opened"))
+        opened = getattr(adapter, "review_opened", None)
+        if opened is not None:  # the item's own state follows (certification: under review), or refuses
+            opened(target, round_, actor)
     return round_
 
 

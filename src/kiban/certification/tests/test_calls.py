@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kiban.certification import services
-from kiban.certification.models import Call, CallEntry
+from kiban.certification.models import CallEntry
 from kiban.core.testing import signed_in
 from kiban.programmes.models import Programme
+from kiban.submissions import services as lifecycle
+from kiban.submissions.models import Call
 
 
 @pytest.fixture
@@ -20,11 +22,11 @@ def programme(db) -> Programme:
 
 @pytest.fixture
 def call(programme, agency_user, today) -> Call:
-    return services.call_create(
-        title="橋渡し研究プログラム 公募", title_en="Translational Research Program call",
-        programme=programme,
+    return lifecycle.call_create(
+        system="certification", title="橋渡し研究プログラム 公募",
+        title_en="Translational Research Program call", programme=programme,
         opens_on=today - datetime.timedelta(days=10), closes_on=today + datetime.timedelta(days=10),
-        certified_only=True, actor=agency_user,
+        eligibility=["certified_institution"], actor=agency_user,
     )  # fmt: skip
 
 
@@ -82,8 +84,8 @@ def test_an_expired_certificate_does_not_qualify(call, submitted_application, mi
 
 
 def test_a_call_open_to_all_takes_any_institution(programme, agency_user, hub, hub_user, today):
-    call = services.call_create(
-        title="一般公募", title_en="Open call", programme=programme, certified_only=False,
+    call = lifecycle.call_create(
+        system="certification", title="一般公募", title_en="Open call", programme=programme, eligibility=[],
         opens_on=today, closes_on=today, actor=agency_user,
     )  # fmt: skip
     entry = services.call_entry_create(call=call, organisation=hub, title="提案", actor=hub_user)

@@ -46,7 +46,7 @@ def test_a_ministerial_decision_to_certify_issues_a_five_year_certificate(
     assert certificate.number == f"TR-{FiscalYear.of(today).year}-001"
     assert (certificate.organisation, certificate.valid_from) == (submitted_application.organisation, today)
     assert certificate.valid_until == today.replace(year=today.year + 5) - datetime.timedelta(days=1)
-    assert submitted_application.decision_rationale == "要件を満たす。"
+    assert submitted_application.decision_reason == "要件を満たす。"
     # and the hub's staff receive the certificate notice as well as the engine's decision notice
     subjects = list(hub_user.notifications.values_list("subject", flat=True))
     assert (
@@ -87,7 +87,7 @@ def test_only_the_ministry_decides_even_though_the_agency_manages_the_review(
     # then it is refused and nothing is issued
     assert error.value.messages == ["Only the ministry decides on certification."]
     submitted_application.refresh_from_db()
-    assert submitted_application.state == ApplicationState.SUBMITTED
+    assert submitted_application.state == ApplicationState.UNDER_REVIEW  # as the open round left it
     assert not Certificate.objects.exists()
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from kiban.certification import services
-from kiban.certification.models import Call, Certificate, CertificationApplication, FunctionItem, StaffMember
+from kiban.certification.choices import ApplicationState
+from kiban.certification.models import Certificate, CertificationApplication, FunctionItem, StaffMember
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.models import Organisation
 from kiban.core.testing import (
@@ -20,6 +21,7 @@ from kiban.core.testing import (
 )
 from kiban.programmes.models import Programme
 from kiban.reviews import services as reviews
+from kiban.submissions.models import Call
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
 APPLICANT_AND_OFFICIALS = (Role.HUB_STAFF, *OFFICIALS)
@@ -41,12 +43,13 @@ def certificate(other_application, other_hub_user, partner, ministry_user) -> Ce
 def call(db, today) -> Call:
     programme = Programme.objects.create(code="translational", name="橋渡し研究プログラム", name_en="TR")
     return Call.objects.create(
+        system="certification",
         title="公募",
         title_en="Call",
         programme=programme,
         opens_on=today,
         closes_on=today,
-        certified_only=True,
+        eligibility=["certified_institution"],
     )
 
 
@@ -152,7 +155,10 @@ def test_lists_keep_a_constant_number_of_queries(open_round, ministry_user, toda
     def add_certificates(n: int) -> None:
         for _ in range(n):
             application = CertificationApplication.objects.create(
-                round=open_round, organisation=_new_hub(), created_by=ministry_user, state="certified"
+                round=open_round,
+                organisation=_new_hub(),
+                created_by=ministry_user,
+                state=ApplicationState.CERTIFIED,
             )
             Certificate.objects.create(
                 number=f"T-{next(counter)}", organisation=application.organisation, application=application,
@@ -163,8 +169,9 @@ def test_lists_keep_a_constant_number_of_queries(open_round, ministry_user, toda
     def add_calls(n: int) -> None:
         for _ in range(n):
             Call.objects.create(
-                title="公募", title_en="Call", programme=call.programme, opens_on=today, closes_on=today
-            )
+                system="certification", title="公募", title_en="Call", programme=call.programme,
+                opens_on=today, closes_on=today,
+            )  # fmt: skip
 
     client = client_for(Role.MINISTRY_OFFICIAL)
     assert_constant_queries(client, "/certification/", add_certificates)
