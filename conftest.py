@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from kiban.core.testing import demo_fixture, isolated_settings
+
 # Fixtures that give a test the database; a test with none of them is database-free.
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
@@ -38,23 +40,17 @@ def _uses_database(item) -> bool:
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.KIBAN_GENOME_ROOT = tmp_path / "genome"
-    settings.LANGUAGE_CODE = "en"
-    # The production hasher takes most of a second per user; tests create dozens of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in isolated_settings(tmp_path).items():
+        setattr(settings, name, value)
+
+
+# Loaded once for each module that uses it (see demo_fixture).
+_base_demo = demo_fixture("programmes", "facilities")
 
 
 @pytest.fixture
-def demo_data(db):
+def demo_data(_base_demo, db):
     """The organisations, demo users, programmes and cryo-EM sites, through the loaders the apps register
-    for `kiban demo`. Tests needing the seeds, certification or the genome panel load those as well
-    (`kiban.core.registry.load_demo("seeds")`): they take far longer."""
-    from kiban.core.registry import load_demo
-
-    load_demo("programmes", "facilities")
+    for `kiban demo`. Tests needing the seeds, certification or the genome panel use a `demo_fixture` of
+    those as well: they take far longer."""
+    _base_demo.ready()

@@ -17,6 +17,7 @@ NAV = [
     "Cryo-EM network",
     "Genome reference panel",
     "Sequencing progress",
+    "Accounts and invoices",
     "Organisations",
     "My reviews",
     "API",

@@ -2,22 +2,19 @@
 record's app says who manages them (`registry.AgreementAdapter.can_manage`)."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import is_agency_officer, is_auditor, is_signed_in
-from kiban.core.selectors import hub_scope_ids
+from kiban.core.selectors import hub_scope_ids, member_organisation_ids
 
 from .registry import adapter_for
 
 
 def acting_for_ids(user) -> frozenset[int]:
     """The organisations a user acts for: where they hold any role, and, as hub staff, their hub's whole
-    group (a lead hub and its sharing institutions, `core.selectors.hub_group_ids`). Cached per user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    if "_kiban_acting_for" not in user.__dict__:
-        own = frozenset(user.memberships.values_list("organisation_id", flat=True))
-        user._kiban_acting_for = own | hub_scope_ids(user=user)
-    return user._kiban_acting_for
+    group (a lead hub and its sharing institutions, `core.selectors.hub_group_ids`); both cached per user."""
+    return member_organisation_ids(user=user) | hub_scope_ids(user=user)
 
 
 def party_member_ids(agreement) -> set[int]:
@@ -44,3 +41,12 @@ def manages_subject(user, agreement) -> bool:
 # Agreements are confidential between their parties; the agency that funds the work and auditors read all.
 rules.add_perm("agreements.view_agreement", is_signed_in & (is_party_member | is_agency_officer | is_auditor))
 rules.add_perm("agreements.change_agreement", is_signed_in & manages_subject)
+
+register_refusals(
+    {
+        "agreements.view_agreement": _(
+            "Only the parties to an agreement, the funding agency and auditors may read it."
+        ),
+        "agreements.change_agreement": _("You may not manage this agreement."),
+    }
+)

@@ -96,8 +96,9 @@ def _locked(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
 
 
-def _refused(agreement: Agreement, message: str) -> ValidationError:
-    return ValidationError(
+def _refused(agreement: Agreement, message: str) -> StateConflict:
+    """A transition the agreement's present state does not allow (the API answers 409)."""
+    return StateConflict(
         message % {"state": agreement.get_state_display()},
         "illegal_transition",
     )

@@ -18,6 +18,7 @@ from ninja.pagination import PaginationBase
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
+from .disclosure import QueryBudgetExhausted
 from .errors import StateConflict
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
@@ -118,9 +119,7 @@ class Page(PaginationBase):
     """`@paginate(Page)` on an endpoint answering `list[X]`: it answers {count, limit, offset, items}."""
 
     Input = PageIn
-
-    class Output(PageOut):
-        pass
+    Output = PageOut
 
     def paginate_queryset(self, queryset, pagination: PageIn, request: HttpRequest, **params) -> dict:
         check_page(pagination)
@@ -191,3 +190,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return answer(request, 403, str(exc) or DEFAULT_REFUSAL, "forbidden")
+
+    @api.exception_handler(QueryBudgetExhausted)
+    def too_many_questions(request, exc: QueryBudgetExhausted):
+        # Disclosure control's query budget (kiban/core/disclosure.py): the wait in the text and the header.
+        response = answer(request, exc.status, exc.message, "query_budget_exhausted")
+        for header, value in exc.headers.items():
+            response[header] = value
+        return response

@@ -90,6 +90,19 @@ def page_number(request, *, name: str = "page") -> int:
         ) from error
 
 
+def filtered(filterset) -> QuerySet:
+    """A django-filter FilterSet's rows, or a PageError (400) naming each filter that cannot be read."""
+    if filterset.is_bound and not filterset.is_valid():
+        form = filterset.form
+        problems = [
+            _("%(field)s: %(problem)s") % {"field": form[name].label, "problem": problem}
+            for name, errors in form.errors.items()
+            for problem in errors
+        ]
+        raise PageError(400, " ".join(problems))
+    return filterset.qs
+
+
 def query_url(request, **changes) -> str:
     """This page's query string with some parameters changed (None drops one)."""
     query: QueryDict = request.GET.copy()

@@ -51,6 +51,15 @@ def is_own(user, obj) -> bool:
     return obj is not None and getattr(obj, "user_id", getattr(obj, "recipient_id", None)) == user.pk
 
 
+@rules.predicate
+def may_view_attached_record(user, attachment) -> bool:
+    """Whoever may view the record a file is attached to, by that record's own view permission."""
+    if attachment is None:
+        return False
+    content_type = attachment.content_type
+    return user.has_perm(f"{content_type.app_label}.view_{content_type.model}", attachment.target)
+
+
 # Directory of organisations and their people: every signed-in user.
 rules.add_perm("core.view_organisation", is_signed_in)
 # The audit trail: auditors (and platform superusers) only.
@@ -60,6 +69,8 @@ rules.add_perm("core.view_notification", is_signed_in & is_own)
 rules.add_perm("core.change_notification", is_signed_in & is_own)
 rules.add_perm("core.add_apitoken", is_signed_in)
 rules.add_perm("core.delete_apitoken", is_signed_in & is_own)
+# A file attached to a record: whoever may view the record.
+rules.add_perm("core.view_attachment", is_signed_in & may_view_attached_record)
 
 # What a refused user reads, on the 403 page and in the API's 403 answer alike.
 register_refusals(
@@ -70,5 +81,6 @@ register_refusals(
         "core.change_notification": _("You may mark only your own notifications read."),
         "core.add_apitoken": _("Sign in to create a personal API token."),
         "core.delete_apitoken": _("You may revoke only your own tokens."),
+        "core.view_attachment": _("You may not open files attached to this record."),
     }
 )

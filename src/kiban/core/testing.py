@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from django.db import connection
-from django.test import Client
+import pytest
+from django.db import connection, connections, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from .choices import Role
@@ -18,6 +19,78 @@ ANONYMOUS = "anonymous"
 SIGNED_IN_WITHOUT_ROLE = "no_role"
 ALL_ROLES = (ANONYMOUS, SIGNED_IN_WITHOUT_ROLE, *Role.values)
 SIGNED_IN = tuple(r for r in ALL_ROLES if r != ANONYMOUS)
+
+
+def isolated_settings(tmp_path) -> dict:
+    """The settings every test runs with: tasks run at once, files in a temporary folder, a fast hasher."""
+    return {
+        "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        "MEDIA_ROOT": tmp_path / "media",
+        "KIBAN_GENOME_ROOT": tmp_path / "genome",
+        "LANGUAGE_CODE": "en",
+        # The production hasher takes most of a second per user; tests create dozens of users.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
+def _commits(item) -> bool:
+    """Whether the test needs committed data: a transactional database, a live server."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@dataclass(frozen=True)
+class ModuleDemo:
+    """What a `demo_fixture` gives: whether the module's tests share the demo data loaded for the module."""
+
+    loaders: tuple[str, ...]
+    shared: bool
+
+    def ready(self) -> None:
+        """Loads the demo data for this test alone where the module's tests cannot share it."""
+        from .registry import load_demo
+
+        if not self.shared:
+            load_demo(*self.loaders)
+
+
+def demo_fixture(*loaders: str):
+    """A module-scoped fixture that runs the named demo loaders (`kiban.core.registry`) once for the module.
+
+    The data is loaded inside a transaction that stays open for the module and is rolled back at its end;
+    each test's own transaction (pytest-django's `db`) is a savepoint inside it, so a test sees the demo data
+    as loaded and nothing another test changed. In a module where some test needs committed data (a
+    transactional database, a live server), every test loads the data for itself instead. Use it as
+    `_my_demo = demo_fixture("seeds")` in a test module or conftest and, in the function-scoped fixture the
+    tests use, request it with `db` and call `_my_demo.ready()`.
+    """
+
+    @pytest.fixture(scope="module")
+    def fixture(request, django_db_setup, django_db_blocker, tmp_path_factory):
+        from .registry import load_demo
+
+        if any(_commits(item) for item in request.session.items if item.module is request.module):
+            yield ModuleDemo(loaders, shared=False)
+            return
+        folder = tmp_path_factory.mktemp("demo")
+        with django_db_blocker.unblock(), override_settings(**isolated_settings(folder)):
+            atomics = [(alias, transaction.atomic(using=alias)) for alias in connections]
+            for _alias, atomic in atomics:
+                atomic.__enter__()
+            try:
+                load_demo(*loaders)
+                yield ModuleDemo(loaders, shared=True)
+            finally:
+                for alias, atomic in reversed(atomics):
+                    transaction.set_rollback(True, using=alias)
+                    atomic.__exit__(None, None, None)
+
+    return fixture
 
 
 def user_with_role(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
 from .models import ApiToken, Attachment
-from .pages import fetched_page, page_errors, page_number, paginate, paginate_table
+from .pages import fetched_page, filtered, page_errors, page_number, paginate, paginate_table
 from .permissions import require
 from .tables import OrganisationTable
 
@@ -33,7 +32,7 @@ def home(request):
 def organisation_list(request):
     """Any signed-in user: the directory of organisations, filtered by kind or name."""
     organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
-    table = OrganisationTable(organisation_filter.qs)
+    table = OrganisationTable(filtered(organisation_filter))
     page = paginate_table(request, table)
     return render(
         request, "core/organisation_list.html", {"filter": organisation_filter, "table": table, "page": page}
@@ -129,9 +128,7 @@ def api_token_revoke(request, pk: int):
 def attachment_download(request, pk: int):
     """Whoever may view the record the file is attached to."""
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
-    target_perm = f"{attachment.content_type.app_label}.view_{attachment.content_type.model}"
-    if not request.user.has_perm(target_perm, attachment.target):
-        raise PermissionDenied(_("You may not open files attached to this record."))
+    require(request.user, "core.view_attachment", attachment)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -1,7 +1,9 @@
 """Who may see the ledger: the organisation's own members, the funding agency, the ministry, auditors."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import is_agency_officer, is_auditor, is_ministry_official, is_signed_in
 from kiban.core.selectors import member_organisation_ids
 
@@ -29,3 +31,12 @@ rules.add_perm("ledger.view_account", is_signed_in & (is_ledger_overseer | belon
 # One invoice, printed or exported: the billed and the issuing organisation's members, the agency, the
 # ministry, auditors.
 rules.add_perm("ledger.view_invoice", is_signed_in & (is_ledger_overseer | belongs_to_invoice_organisation))
+
+# What a refused user reads, on the 403 page and in an API's 403 answer alike.
+register_refusals(
+    {
+        "ledger.view_ledger": _("You may not see accounts and invoices."),
+        "ledger.view_account": _("You may not see this account."),
+        "ledger.view_invoice": _("You may not see this invoice."),
+    }
+)

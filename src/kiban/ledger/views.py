@@ -1,50 +1,45 @@
 """Ledger pages: the accounts and invoices a user may see, an account's statement, an invoice to print."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kiban.core.exports import Column, ColumnKind, export_response
+from kiban.core.pages import page_errors, paginate
+from kiban.core.permissions import require
 
 from . import selectors
 from .models import CONSUMPTION_TAX_LABEL, CONSUMPTION_TAX_ROUNDING, Account, Invoice
 
 
-def _require(request, permission: str, obj=None, *, message: str) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied(message)
-
-
 @login_required
+@page_errors
 def ledger_home(request):
     """Any signed-in user: the accounts and invoices of their organisations (all, for the agency, the
-    ministry and auditors)."""
-    _require(request, "ledger.view_ledger", message=_("You may not see accounts and invoices."))
+    ministry and auditors), each list paged (?accounts= and ?page=)."""
+    require(request.user, "ledger.view_ledger")
     context = {
-        "accounts": selectors.accounts_for(user=request.user),
-        "invoices": selectors.invoices_for(user=request.user),
+        "accounts": paginate(request, selectors.accounts_for(user=request.user), name="accounts"),
+        "invoices": paginate(request, selectors.invoices_for(user=request.user)),
     }
     return render(request, "ledger/ledger_home.html", context)
 
 
 @login_required
+@page_errors
 def account_detail(request, pk: int):
-    """The account's members, agency officers, ministry officials and auditors: the statement."""
+    """The account's members, agency officers, ministry officials and auditors: the statement, paged."""
     account = get_object_or_404(Account.objects.select_related("organisation"), pk=pk)
-    _require(request, "ledger.view_account", account, message=_("You may not see this account."))
-    return render(
-        request,
-        "ledger/account_detail.html",
-        {"account": account, "postings": selectors.postings_of(account=account)},
-    )
+    require(request.user, "ledger.view_account", account)
+    postings = paginate(request, selectors.postings_of(account=account))
+    return render(request, "ledger/account_detail.html", {"account": account, "postings": postings})
 
 
 def _invoice_or_refuse(request, pk: int) -> Invoice:
     invoice = get_object_or_404(selectors.invoices_with_lines(), pk=pk)
-    _require(request, "ledger.view_invoice", invoice, message=_("You may not see this invoice."))
+    require(request.user, "ledger.view_invoice", invoice)
     return invoice
 
 

@@ -16,7 +16,6 @@ from . import selectors, services
 from .choices import Stage
 from .filtersets import SeedFilter
 from .models import Seed
-from .reviewing import SeedStageGateAdapter
 
 router = Router(tags=["seeds (S1)"])
 
@@ -510,9 +509,7 @@ def stage_gate_open(request, seed_id: int, payload: ReviewOpenIn):
     from kiban.reviews.services import review_round_open
 
     seed = _seed(request, seed_id, "seeds.manage_stage_gates")
-    refusal = SeedStageGateAdapter().review_refusal(seed)
-    if refusal:
-        raise ApiError(400, refusal, "terminated")
+    # A terminated seed is refused by the engine itself (the seed adapter's review_refusal): 400.
     rubric = Rubric.objects.filter(pk=payload.rubric_id).first()
     if rubric is None:
         raise ApiError(404, _("No rubric has id %(id)s.") % {"id": payload.rubric_id}, "not_found")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
-from kiban.core.pages import page_errors, paginate_table
+from kiban.core.pages import filtered, page_errors, paginate_table
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -48,7 +48,7 @@ def seed_list(request):
     and the ministry every seed; filtered and paginated."""
     require(request.user, "seeds.view_seed_list")
     seed_filter = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user))
-    table = SeedTable(seed_filter.qs)
+    table = SeedTable(filtered(seed_filter))
     page = paginate_table(request, table)
     query = request.GET.copy()
     for key in ("page", "sort"):
@@ -68,10 +68,11 @@ def seed_list(request):
 
 
 @login_required
+@page_errors
 def seed_export(request, file_format: str):
     """The visible seeds, filtered as on the list, as CSV or Excel (public columns only)."""
     require(request.user, "seeds.view_seed_list")
-    seeds = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user)).qs
+    seeds = filtered(SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user)))
     sheet = seed_sheet(seeds.order_by("-registered_on", "-pk"))
     return export_sheets_response(sheets=[sheet], filename="kiban-seeds", fmt=file_format)
 

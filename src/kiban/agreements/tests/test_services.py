@@ -13,6 +13,7 @@ from django.core.management import call_command
 from kiban.agreements import services
 from kiban.agreements.models import Agreement
 from kiban.agreements.services import DuplicateAgreement
+from kiban.core.errors import StateConflict
 from kiban.core.models import Attachment, Organisation
 
 TODAY = datetime.date.today()
@@ -70,6 +71,8 @@ def test_an_agreement_is_drafted_sent_and_signed_with_its_file_each_step_audited
 
 def test_illegal_transitions_are_refused_with_the_state_named(facility, terms, operator):
     agreement = _draft(facility, terms, operator)
+    with pytest.raises(StateConflict, match="this agreement is"):
+        services.agreement_signed_file_attach(agreement=agreement, upload=_pdf(), actor=operator)
     with pytest.raises(
         ValidationError, match=re.escape("Only a signed agreement is terminated; this agreement is “Draft”.")
     ):

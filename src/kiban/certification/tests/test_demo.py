@@ -9,14 +9,16 @@ from kiban.certification.demo import load_certification
 from kiban.certification.models import CallEntry, Certificate, CertificationApplication
 from kiban.certification.selectors import is_certified
 from kiban.core.models import Organisation, User
-from kiban.core.registry import load_demo
-from kiban.core.testing import signed_in
+from kiban.core.testing import demo_fixture, signed_in
 from kiban.reviews.models import Assignment
+
+_certification_demo = demo_fixture("certification", "facilities")  # with the seeds' demo it depends on
 
 
 @pytest.fixture
-def demo(demo_data):
-    load_demo("certification")  # with the seeds' demo it depends on
+def demo(_certification_demo, db):
+    """The demo up to certification, loaded once for the module."""
+    _certification_demo.ready()
 
 
 def test_the_round_for_the_ten_hubs(demo):

@@ -1,5 +1,6 @@
 """Disclosure control: the minimum cell size, the same noise for the same caller and question, the budget."""
 
+import json
 import threading
 
 import pytest
@@ -174,3 +175,20 @@ def test_workers_answering_one_caller_at_once_never_spend_more_than_the_budget(s
 
     assert sorted(outcomes) == ["answered"] * 2 + ["refused"] * 6
     assert len(DisclosureBudget.objects.get(caller="user:5").questions) == 3
+
+
+def test_the_platform_api_answers_an_exhausted_budget_with_429_and_retry_after(rf):
+    from kiban.api import api
+
+    refusal = QueryBudgetExhausted(limit=100, window=3600, retry_after=125)
+
+    response = api.on_exception(rf.get("/api/anything"), refusal)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "125"
+    body = json.loads(response.content)
+    assert body["code"] == "query_budget_exhausted"
+    assert body["detail"] == (
+        "You have asked 100 different counting questions within 1 hour, as many as are allowed. Ask again in "
+        "3 minutes (questions you have already asked are answered at any time)."
+    )

@@ -9,11 +9,11 @@ from django.urls import reverse
 from kiban.core.choices import Role
 from kiban.core.demo import USERS
 from kiban.core.models import User
-from kiban.core.registry import load_demo, navigation_entries, register_navigation
-from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for, signed_in
+from kiban.core.registry import navigation_entries, register_navigation
+from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for, demo_fixture, signed_in
 
 # Every loader but the genome panel's, whose ingestion takes a minute; its pages open on an empty panel.
-DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification")
+DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification", "ledger")
 
 
 def nav_links(response) -> list[tuple[str, str]]:
@@ -30,9 +30,13 @@ def _refused(response) -> bool:
     return response.status_code == 403
 
 
+_demo_without_genome = demo_fixture(*DEMO_WITHOUT_GENOME)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo(*DEMO_WITHOUT_GENOME)
+def demo(_demo_without_genome, db):
+    """The demo without the genome panel, loaded once for the module."""
+    _demo_without_genome.ready()
 
 
 # Open to anyone, for programs (it documents the public Beacon); not a page a visitor browses to.
@@ -84,6 +88,7 @@ def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
         "Cryo-EM network",
         "Genome reference panel",
         "Sequencing progress",
+        "Accounts and invoices",
         "Organisations",
         "My reviews",
         "Audit trail",

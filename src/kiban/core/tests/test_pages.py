@@ -162,3 +162,21 @@ def test_every_html_list_reads_its_page_through_the_one_component(db, url, role)
     assert (unreadable.status_code, _error(unreadable)) == (400, "Page: Enter a whole number.")
     assert past_the_end.status_code == 404
     assert _error(past_the_end).startswith("Page 99999 is past the last page, ")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "/organisations/?kind=castle",
+            "Kind: Select a valid choice. castle is not one of the available choices.",
+        ),
+        ("/seeds/?stage=seed_z", "Stage: Select a valid choice. seed_z is not one of the available choices."),
+        ("/seeds/export.csv?fiscal_year=soon", "Supported in fiscal year: Enter a number."),
+    ],
+)
+def test_an_unreadable_filter_is_a_400_page_naming_it_not_a_silently_unfiltered_list(db, url, message):
+    response = client_for(Role.MINISTRY_OFFICIAL).get(url)
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert _error(response) == message

@@ -149,3 +149,20 @@ def test_the_admin_shows_the_ledger_read_only(invoice, deposit, django_user_mode
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/ledger/posting/add/").status_code == 403
     assert client.get("/admin/core/disclosurebudget/add/").status_code == 403
+
+
+def test_the_statement_is_paged_and_a_bad_page_is_a_clear_400(deposit, operator):
+    for n in range(55):
+        services.posting_create(
+            account=deposit, amount_yen=n + 1, description=f"入金 {n + 1}", actor=operator
+        )
+    client = client_for(Role.RESEARCHER)
+
+    first = client.get(f"/ledger/accounts/{deposit.pk}/").content.decode()
+    second = client.get(f"/ledger/accounts/{deposit.pk}/?page=2").content.decode()
+
+    assert "入金 50<" in first and "入金 51<" not in first
+    assert "入金 51<" in second and "Page 2 of 2" in second
+    bad = client.get(f"/ledger/accounts/{deposit.pk}/?page=x")
+    assert bad.status_code == 400
+    assert client.get("/ledger/?accounts=9").status_code == 404

@@ -8,17 +8,18 @@ import pytest
 
 from kiban.core.choices import Role
 from kiban.core.models import Organisation, User
-from kiban.core.testing import user_with_role
+from kiban.core.testing import demo_fixture, user_with_role
 from kiban.seeds import services
 from kiban.seeds.choices import Modality, ProgrammeSlot
 
+_programmes_demo = demo_fixture("programmes")
+
 
 @pytest.fixture
-def base_data(db):
-    """The demo organisations, users and programmes (the ten hubs, the translational programme)."""
-    from kiban.core.registry import load_demo
-
-    load_demo("programmes")
+def base_data(_programmes_demo, db):
+    """The demo organisations, users and programmes (the ten hubs, the translational programme), loaded
+    once for the module."""
+    _programmes_demo.ready()
 
 
 @pytest.fixture

@@ -160,3 +160,14 @@ def test_the_engine_itself_refuses_to_review_a_terminated_seed(seed, rubric, rev
             target=seed, rubric=rubric, title="再評価", blind=False, due_date=None, actor=hub_staff
         )
     assert not ReviewRound.objects.filter(title="再評価").exists()
+    # and the API answers the engine's refusal as every refused input: 400 with the engine's code
+    client = Client()
+    client.force_login(hub_staff)
+    response = client.post(
+        f"/api/seeds/{seed.pk}/stage-gates",
+        {"rubric_id": rubric.pk, "title": "再評価"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "refused_by_item"
+    assert "can no longer be reviewed or scored" in response.json()["detail"]
