@@ -94,7 +94,8 @@ def check_data(data: Any, *, where: str = "") -> None:
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Year = Annotated[int, Field(ge=1, le=MAX_YEAR)]
-Yen = Annotated[int, Field(ge=0, le=MAX_YEN)]
+# Either sign: whether an amount may be negative (a refund, a correction) is the service's rule.
+Yen = Annotated[int, Field(ge=-MAX_YEN, le=MAX_YEN)]
 
 
 class IdConverter:
