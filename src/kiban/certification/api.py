@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kiban.core.apikit import ApiError, Page, Rows
+from kiban.core.inputs import Count, Id, Year
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
 from kiban.submissions.models import Call
@@ -18,7 +19,6 @@ from kiban.submissions.models import Call
 from . import selectors, services
 from .eligibility import CERTIFIED_INSTITUTIONS_ONLY
 from .models import Certificate, CertificationApplication, CertificationRound, FunctionItem, StaffMember
-from kiban.core.inputs import Count, Id, Year
 
 router = Router(tags=["certification (S2)"])
 

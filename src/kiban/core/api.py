@@ -9,8 +9,8 @@ from ninja.pagination import paginate
 from . import selectors, services
 from .apikit import Page
 from .choices import OrganisationKind
-from .models import Organisation
 from .inputs import Id
+from .models import Organisation
 
 router = Router(tags=["core"])
 

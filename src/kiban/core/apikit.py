@@ -30,7 +30,9 @@ from .services import api_token_authenticate
 # One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-SERVER_ERROR_MESSAGE = gettext_noop("The server failed to answer; the error is logged for the administrators.")
+SERVER_ERROR_MESSAGE = gettext_noop(
+    "The server failed to answer; the error is logged for the administrators."
+)
 logger = logging.getLogger("kiban.api")
 
 

@@ -63,4 +63,3 @@ class ApiTokenForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
-

@@ -6,11 +6,11 @@ from ninja import Router, Schema
 
 from kiban.core.apikit import ApiError
 from kiban.core.fiscal import FiscalYear, FiscalYearError
+from kiban.core.inputs import Id, Yen
 from kiban.core.permissions import require
 
 from . import selectors, services
 from .models import Programme
-from kiban.core.inputs import Id, Yen
 
 router = Router(tags=["programmes (S0)"])
 

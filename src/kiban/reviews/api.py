@@ -8,12 +8,12 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kiban.core.apikit import Page, Rows
+from kiban.core.inputs import Count, Id
 from kiban.core.permissions import require
 
 from . import selectors, services
 from .models import Assignment, ReviewRound
 from .registry import adapter_for
-from kiban.core.inputs import Count, Id
 
 router = Router(tags=["reviews"])
 

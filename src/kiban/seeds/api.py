@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from kiban.core.apikit import ApiError, Page, Rows
+from kiban.core.inputs import Id, Year
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
 
@@ -16,7 +17,6 @@ from . import selectors, services
 from .choices import Stage
 from .filtersets import SeedFilter
 from .models import Seed
-from kiban.core.inputs import Id, Year
 
 router = Router(tags=["seeds (S1)"])
 

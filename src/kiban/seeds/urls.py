@@ -24,9 +24,7 @@ urlpatterns = [
     path("<id:pk>/edit/", views.seed_edit, name="edit"),
     path("<id:pk>/funding/", views.funding_add, name="funding-add"),
     path("<id:pk>/milestones/", views.milestone_add, name="milestone-add"),
-    path(
-        "<id:pk>/milestones/<id:milestone_id>/reached/", views.milestone_achieve, name="milestone-achieve"
-    ),
+    path("<id:pk>/milestones/<id:milestone_id>/reached/", views.milestone_achieve, name="milestone-achieve"),
     path("<id:pk>/progress/", views.progress_add, name="progress-add"),
     path("<id:pk>/outcomes/", views.outcome_add, name="outcome-add"),
     path("<id:pk>/interest/", views.interest_add, name="interest-add"),

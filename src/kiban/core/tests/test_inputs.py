@@ -1,4 +1,4 @@
-"""The one input layer: digits, bounded numbers and clean text, read alike by the API, forms, pages and paths."""
+"""The one input layer: digits, bounded numbers and clean text, alike in the API, forms, pages and paths."""
 
 import json
 
@@ -87,9 +87,7 @@ def test_a_json_body_over_the_limit_is_413_with_a_message(db, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client = client_for(Role.RESEARCHER)
 
-    response = client.post(
-        "/api/notifications/read", json.dumps({"ids": [1] * 1000}), content_type=JSON
-    )
+    response = client.post("/api/notifications/read", json.dumps({"ids": [1] * 1000}), content_type=JSON)
 
     assert response.status_code == 413
     assert response.json() == {
@@ -155,7 +153,11 @@ def test_the_inbox_refuses_an_id_that_is_not_ascii_digits(db):
     client = Client()
     client.force_login(user)
 
-    for bad, message in (("²", "id must be a whole number written with the digits 0-9."), ("9" * 20, "id runs from 1 to")):
+    refusals = (
+        ("²", "id must be a whole number written with the digits 0-9."),
+        ("9" * 20, "id runs from 1 to"),
+    )
+    for bad, message in refusals:
         response = client.post("/inbox/read/", {"id": bad})
         assert response.status_code == 400, bad
         assert message in response.content.decode()

@@ -27,4 +27,5 @@ def test_unicode_digits_in_a_beacon_post_body_are_refused(client, db):
     response = client.post("/api/beacon/g_variants", json.dumps(body), content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()["error"]["errorMessage"] == 'start must be a whole number of 0 or more, not "\\u00b3".'
+    message = response.json()["error"]["errorMessage"]
+    assert message == 'start must be a whole number of 0 or more, not "\\u00b3".'

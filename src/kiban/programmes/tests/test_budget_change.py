@@ -305,7 +305,8 @@ def test_an_amount_past_a_thousand_trillion_yen_is_refused(editor, translational
     for amount in (10**20, 9_223_372_036_854_775_807, 10**15 + 1):
         response = _put(_client(editor), translational_fy2021, amount_yen=amount, version=1, reason="誤記")
         assert response.status_code == 422, amount
-        assert "amount_yen: Input should be less than or equal to 1000000000000000" in response.json()["detail"]
+        detail = response.json()["detail"]
+        assert "amount_yen: Input should be less than or equal to 1000000000000000" in detail
     translational_fy2021.refresh_from_db()
     assert translational_fy2021.amount_yen == 5_223_000_000
 
