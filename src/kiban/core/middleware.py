@@ -5,10 +5,12 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .errors import UNIQUE_CONFLICT_MESSAGE, is_unique_violation
 from .inputs import InputError, check_data
 
 
@@ -30,7 +32,7 @@ def too_large_message() -> str:
 class RequestInputMiddleware:
     """Refuses, before any view, form or schema reads it, a request whose query string, form fields or JSON
     body holds text that cannot be stored (NUL, lone surrogates: 400), or whose body is over
-    DATA_UPLOAD_MAX_MEMORY_SIZE (413). One check for every page, API operation and the Beacon; uploaded
+    DATA_UPLOAD_MAX_MEMORY_SIZE (413); a page's unique-constraint violation is a 409. One check for every page, API operation and the Beacon; uploaded
     files' contents are not text and are left to the upload checks."""
 
     def __init__(self, get_response):
@@ -46,6 +48,13 @@ class RequestInputMiddleware:
         except InputError as error:
             return refusal(request, 400, error.message, error.code)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # A page's insert that met a unique constraint another request satisfied first: 409, not a 500.
+        # (The API answers the same in its own handler, kiban.core.apikit.)
+        if isinstance(exception, IntegrityError) and is_unique_violation(exception):
+            return refusal(request, 409, _(UNIQUE_CONFLICT_MESSAGE), "conflict")
+        return None
 
     @staticmethod
     def _check_body(request: HttpRequest) -> None:

@@ -189,3 +189,27 @@ def test_a_form_refuses_text_with_a_nul(db):
 
     assert not form.is_valid()
     assert form.errors["name"] == ["Null characters are not allowed."]
+
+
+def test_a_page_whose_insert_meets_a_unique_constraint_answers_409(db, monkeypatch):
+    from kiban.core import views
+
+    def clash(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: core_apitoken.key")
+
+    monkeypatch.setattr(views.services, "api_token_create", clash)
+    client = client_for(Role.RESEARCHER)
+
+    response = client.post("/account/api-tokens/", {"name": "notebook"})
+
+    assert response.status_code == 409
+    assert "The record conflicts with one saved meanwhile" in response.content.decode()
+
+
+def test_a_page_refuses_a_query_with_a_nul(db):
+    client = client_for(Role.AUDITOR)
+
+    response = client.get("/audit/?reason=a%00b")
+
+    assert response.status_code == 400
+    assert "The text contains a NUL character (U+0000)" in response.content.decode()
