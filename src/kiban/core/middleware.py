@@ -30,10 +30,11 @@ def too_large_message() -> str:
 
 
 class RequestInputMiddleware:
-    """Refuses, before any view, form or schema reads it, a request whose query string, form fields or JSON
-    body holds text that cannot be stored (NUL, lone surrogates: 400), or whose body is over
-    DATA_UPLOAD_MAX_MEMORY_SIZE (413); a page's unique-constraint violation is a 409. One check for every page, API operation and the Beacon; uploaded
-    files' contents are not text and are left to the upload checks."""
+    """Refuses, before any view, form or schema reads it, a request whose query string, form fields or
+    JSON body holds text that cannot be stored (NUL, lone surrogates: 400), or whose body is over
+    DATA_UPLOAD_MAX_MEMORY_SIZE (413); a page's unique-constraint violation is a 409. One check for every
+    page, API operation and the Beacon; uploaded files' contents are not text and are left to the upload
+    checks."""
 
     def __init__(self, get_response):
         self.get_response = get_response
