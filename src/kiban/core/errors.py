@@ -39,3 +39,8 @@ def unique_or_conflict(message: str, code: str = "duplicate") -> Iterator[None]:
         if not is_unique_violation(error):
             raise
         raise StateConflict(message, code) from error
+
+
+def refusal_text(error: ValidationError) -> str:
+    """The refusal as one sentence or several, as pages and the API show it."""
+    return " ".join(error.messages)

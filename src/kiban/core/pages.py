@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from .errors import refusal_text
 from .forms import AsciiDigitsMixin
 from .inputs import MAX_PAGE
 
@@ -79,7 +80,7 @@ def page_number(request, *, name: str = "page") -> int:
         return field.clean(request.GET.get(name))
     except ValidationError as error:
         raise PageError(
-            400, _("%(field)s: %(problem)s") % {"field": field.label, "problem": " ".join(error.messages)}
+            400, _("%(field)s: %(problem)s") % {"field": field.label, "problem": refusal_text(error)}
         ) from error
 
 
