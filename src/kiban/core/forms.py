@@ -1,9 +1,32 @@
-"""Forms of the core."""
+"""Forms of the core, and the form fields that read numbers through the input layer (core.inputs)."""
+
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .inputs import MAX_ID
 from .selectors import audited_models
+
+_ASCII_NUMBER = re.compile(r"[0-9]+")
+
+
+class AsciiDigitsMixin:
+    """For an IntegerField: the digits 0-9 only. int() also reads other scripts' digits ("١٢", "³" fails
+    later) and "1_000"; a number typed into a form or a query string is written 0-9."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _ASCII_NUMBER.fullmatch(str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IdField(AsciiDigitsMixin, forms.IntegerField):
+    """A record's id in a form or a query string: 1 to the database's largest key."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"min_value": 1, "max_value": MAX_ID, **kwargs})
 
 
 class AuditFilterForm(forms.Form):

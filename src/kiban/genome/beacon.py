@@ -34,6 +34,7 @@ from ninja import Query, Router, Schema, Status
 
 from kiban.core import disclosure
 from kiban.core.apikit import TokenAuth
+from kiban.core.inputs import MAX_ID, InputError, whole_number
 
 from . import engine
 from .datasets import all_datasets, dataset_or_404
@@ -565,26 +566,37 @@ def beacon_datasets(request, skip: str | None = None, limit: str | None = None):
 # reading requests
 
 
-def _non_negative_int(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise BeaconRequestError(400, f"{name} must be a whole number, not {json.dumps(value)}.")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise BeaconRequestError(400, f"{name} must be a whole number of 0 or more, not {json.dumps(value)}.")
-    if number < 0:
-        raise BeaconRequestError(400, f"{name} must be 0 or more, not {number}.")
-    return number
+def _non_negative_int(name: str, value: Any, *, maximum: int, beyond: str) -> int:
+    """A whole number read by the core's input layer (the digits 0-9 only: "³" and "①" are refused), from
+    0 to maximum; `beyond` is the refusal of a larger one."""
+    try:
+        return whole_number(
+            value.strip() if isinstance(value, str) else value, name=name, minimum=0, maximum=maximum
+        )
+    except InputError as error:
+        if error.code == "out_of_range" and not (isinstance(value, int) and value < 0):
+            raise BeaconRequestError(400, beyond) from error
+        raise BeaconRequestError(
+            400, f"{name} must be a whole number of 0 or more, not {json.dumps(value)}."
+        ) from error
 
 
 def _pagination(skip: Any, limit: Any) -> tuple[int, int]:
     """skip counts pages (as Beacon's Skip says); limit 0 or over MAX_LIMIT is served as MAX_LIMIT."""
-    skip_n = 0 if skip in (None, "") else _non_negative_int("skip", skip)
-    if skip_n > MAX_SKIP:
-        raise BeaconRequestError(400, f"skip counts pages and may be at most {MAX_SKIP:,}.")
-    limit_n = DEFAULT_LIMIT if limit in (None, "") else _non_negative_int("limit", limit)
+    skip_n = (
+        0
+        if skip in (None, "")
+        else _non_negative_int(
+            "skip", skip, maximum=MAX_SKIP, beyond=f"skip counts pages and may be at most {MAX_SKIP:,}."
+        )
+    )
+    limit_n = (
+        DEFAULT_LIMIT
+        if limit in (None, "")
+        else _non_negative_int(
+            "limit", limit, maximum=MAX_ID, beyond=f"limit over {MAX_LIMIT:,} is served as {MAX_LIMIT:,}."
+        )
+    )
     if limit_n == 0 or limit_n > MAX_LIMIT:
         limit_n = MAX_LIMIT
     return skip_n, limit_n
@@ -688,12 +700,8 @@ def _positions(name: str, value: Any) -> list[int]:
         raise BeaconRequestError(
             400, f"{name} takes one value, or two for a bracket query; got {len(items)}."
         )
-    positions = [_non_negative_int(name, item) for item in items]
-    if any(position > MAX_POSITION for position in positions):
-        raise BeaconRequestError(
-            400, f"{name} is beyond the end of every chromosome ({MAX_POSITION:,} bases)."
-        )
-    return positions
+    beyond = f"{name} is beyond the end of every chromosome ({MAX_POSITION:,} bases)."
+    return [_non_negative_int(name, item, maximum=MAX_POSITION, beyond=beyond) for item in items]
 
 
 def _dataset_ids(value: Any) -> list[str]:
