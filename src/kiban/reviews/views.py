@@ -146,7 +146,9 @@ def _round_page(request, round_: ReviewRound, *, status: int = 200, **forms):
     context = {
         "round": round_,
         # the item as the round reviewed it (a seed's stage then), not as it is now
-        "title": adapter.title(target, round_.reviewed_state) if round_.reviewed_state else adapter.title(target),
+        "title": adapter.title(target, round_.reviewed_state)
+        if round_.reviewed_state
+        else adapter.title(target),
         "applicant": adapter.applicant_label(target),
         "target_url": adapter.url(target),
         "criteria": list(round_.rubric.criteria.all()),

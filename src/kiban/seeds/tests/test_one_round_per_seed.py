@@ -30,7 +30,9 @@ def rubric(hub_staff):
 
 
 def _open(seed, rubric, hub_staff, title="ステージゲート"):
-    return review_round_open(target=seed, rubric=rubric, title=title, blind=False, due_date=None, actor=hub_staff)
+    return review_round_open(
+        target=seed, rubric=rubric, title=title, blind=False, due_date=None, actor=hub_staff
+    )
 
 
 def _closed(seed, rubric, hub_staff):
