@@ -19,9 +19,11 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .disclosure import QueryBudgetExhausted
-from .errors import StateConflict
+from .errors import StateConflict, TokenRefused
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
 DEFAULT_LIMIT = 100
@@ -41,7 +43,10 @@ class TokenAuth(HttpBearer):
     """Authorization: Bearer kbn_… with a personal API token."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(key=token)
+        try:
+            user = api_token_authenticate(key=token, writes=request.method not in SAFE_METHODS)
+        except TokenRefused as refused:  # expired (401) or read-only on a write (403)
+            raise ApiError(refused.status, refused.message, refused.code) from refused
         if user is not None:
             request.user = user
         return user

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import OrganisationKind, Role
+from .choices import OrganisationKind, Role, TokenScope
 from .language import is_japanese
 
 
@@ -147,10 +148,16 @@ class Attachment(models.Model):
         return self.original_name
 
 
+def _token_expiry():
+    return timezone.now() + timedelta(days=ApiToken.DEFAULT_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal API token; only its hash is stored, the key is shown once when created."""
 
     PREFIX = "kbn_"
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -159,6 +166,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=_token_expiry)
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -176,6 +187,10 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class DisclosureBudget(models.Model):
