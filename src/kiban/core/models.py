@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import OrganisationKind, Role, TokenScope
 from .language import is_japanese
+from .superuser import in_admin
 
 
 class User(AbstractUser):
@@ -29,6 +31,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """A domain permission (registered with django-rules) is the platform's rule for everyone, superusers
+        included; Django's own grant-everything to superusers holds only in /admin/, which checks the same
+        model permission names (seeds.change_seed …) for its pages."""
+        if not in_admin() and rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def has_role(self, *roles: str) -> bool:
         """Whether any active membership carries one of the roles (cached per user object)."""
