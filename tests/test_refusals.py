@@ -55,8 +55,14 @@ def test_the_japanese_refusal_is_a_translation():
 
 
 def test_every_permission_has_its_own_refusal():
-    # Beacon v2 answers refusals in the GA4GH format, not with the platform's pages or error answer.
-    permissions = {name for name in rules.permissions.permissions if not name.startswith("genome.beacon_")}
+    # Beacon v2 answers refusals in the GA4GH format, not with the platform's pages or error answer. The
+    # lifecycle's tests define an imaginary system (submissions.*_proposal) that names no sentences, so that
+    # they see the lifecycle's own.
+    permissions = {
+        name
+        for name in rules.permissions.permissions
+        if not name.startswith(("genome.beacon_", "submissions."))
+    }
     assert "seeds.view_seed_list" in permissions
     missing = sorted(permissions - set(registered_refusals()))
     assert not missing, "Register a refusal (core.permissions.register_refusals) for: " + ", ".join(missing)

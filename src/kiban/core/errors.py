@@ -8,6 +8,11 @@ class StateConflict(ValidationError):
     changed by someone else meanwhile); pages show it like any ValidationError, the API answers 409."""
 
 
+def refusal_text(error: ValidationError) -> str:
+    """The refusal as one sentence or several, as pages and the API show it."""
+    return " ".join(error.messages)
+
+
 class TokenRefused(Exception):
     """An API token that exists but may not be used for this request (expired, or read-only on a write);
     the API answers `status` (401 or 403) with the message."""
