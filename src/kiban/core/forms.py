@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import TokenScope
 from .models import ApiToken
@@ -38,7 +39,7 @@ class ApiTokenForm(forms.Form):
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “analysis notebook”.")
     )
     scope = forms.ChoiceField(
-        label=_("Scope"),
+        label=pgettext_lazy("API token", "Scope"),
         choices=TokenScope.choices,
         initial=TokenScope.READ,
         required=False,

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import OrganisationKind, Role, TokenScope
@@ -178,7 +179,10 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), default=_token_expiry)
     scope = models.CharField(
-        _("scope"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+        pgettext_lazy("API token", "scope"),
+        max_length=20,
+        choices=TokenScope.choices,
+        default=TokenScope.READ_WRITE,
     )
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
