@@ -22,10 +22,12 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .disclosure import QueryBudgetExhausted
-from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, is_unique_violation, refusal_text
+from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, TokenRefused, is_unique_violation, refusal_text
 from .inputs import MAX_OFFSET
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
 DEFAULT_LIMIT = 100
@@ -48,7 +50,10 @@ class TokenAuth(HttpBearer):
     """Authorization: Bearer kbn_… with a personal API token."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(key=token)
+        try:
+            user = api_token_authenticate(key=token, writes=request.method not in SAFE_METHODS)
+        except TokenRefused as refused:  # expired (401) or read-only on a write (403)
+            raise ApiError(refused.status, refused.message, refused.code) from refused
         if user is not None:
             request.user = user
         return user

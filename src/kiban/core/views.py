@@ -124,7 +124,12 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["days"],
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
