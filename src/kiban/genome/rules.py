@@ -3,8 +3,9 @@
 import rules
 from django.utils.translation import gettext_lazy as _
 
+from kiban.core.choices import Role
 from kiban.core.permissions import register_refusals
-from kiban.core.rules import is_signed_in
+from kiban.core.rules import has_role, is_signed_in
 
 # Aggregate allele frequencies of every dataset: every signed-in user. No page or endpoint under this rule
 # shows carriers or sample ids.
@@ -18,6 +19,11 @@ rules.add_perm("genome.beacon_count", is_signed_in)
 # The variants themselves with their allele frequencies per population ("record"): the same aggregate figures
 # the panel's pages show, so the same people as genome.view_dataset: every signed-in user.
 rules.add_perm("genome.beacon_record", is_signed_in)
+# Exact counts of small cells (fewer carriers than the minimum cell size, in the whole panel or in any sex,
+# cohort or region): the biobank curators who hold the samples and their consent. Everyone else gets the
+# counts through disclosure control (kiban/genome/selectors.py: disclosed_frequencies). Approved controlled
+# access (S5) will be the second way to be entitled.
+rules.add_perm("genome.view_exact_counts", is_signed_in & has_role(Role.BIOBANK_CURATOR))
 
 # What a refused user reads, on the 403 page and in the API's 403 answer alike.
 register_refusals(
