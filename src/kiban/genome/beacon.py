@@ -207,7 +207,8 @@ def _caller(request: HttpRequest):
 
 
 def granularity_allowed(user) -> str:
-    """The most detailed granularity this user may get (see kiban/genome/rules.py)."""
+    """The most detailed granularity this user may get of a registered dataset, the default access level
+    (see kiban/genome/rules.py); a dataset's own level decides for it (_answered)."""
     if user.has_perm("genome.beacon_record"):
         return "record"
     if user.has_perm("genome.beacon_count"):
@@ -227,7 +228,7 @@ def _answered(user, manifests: Iterable["engine.Manifest"]) -> list[tuple["engin
         level = selectors.access_level(manifest.dataset_id, levels)
         granularity = selectors.dataset_granularity(user, level)
         if granularity != "none":
-            answered.append((manifest, _returned_granularity(granularity, granularity_allowed(user))))
+            answered.append((manifest, granularity))
     return answered
 
 
@@ -1188,7 +1189,9 @@ def _answer_variants(
     question = _question(query)
     disclosure.budget_spend(caller=caller, question=question)
     answered = _datasets_for(user, query)
-    granularity = _returned_granularity(received.requested_granularity, granularity_allowed(user))
+    granularity = received.requested_granularity
+    if not answered:
+        granularity = _returned_granularity(granularity, granularity_allowed(user))
     for _dataset, most in answered:
         granularity = _returned_granularity(granularity, most)
     datasets = [dataset for dataset, _most in answered]
