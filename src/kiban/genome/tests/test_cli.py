@@ -93,3 +93,21 @@ def test_demo_ingests_the_simulated_panel_and_the_hail_vcf_once(db, settings, tm
     assert manifests["hail-sample"].assembly == "GRCh37"
     demo.load_genome(said.append)
     assert said[-2:] == ["  tmm-simulated: already ingested", "  hail-sample: already ingested"]
+
+
+def test_access_shows_and_sets_a_datasets_access_level_with_a_reason(db, inputs):
+    from kiban.genome.models import DatasetAccess
+
+    vcf, sheet, _ = inputs
+    run("ingest", str(vcf), "--dataset", "cli-panel", "--samples", str(sheet))
+
+    shown, _ = run("access", "cli-panel")
+    assert shown == "cli-panel\tregistered\tanonymous: boolean\tsigned in: record\n"
+    with pytest.raises(CommandError, match="--reason"):
+        run("access", "cli-panel", "public")
+    changed, _ = run("access", "cli-panel", "public", "--reason", "Consent allows open counts")
+    assert changed == "cli-panel\tpublic\tanonymous: count\tsigned in: record\n"
+    history = DatasetAccess.objects.get(dataset_id="cli-panel").history.get()
+    assert history.history_change_reason == "Consent allows open counts"
+    with pytest.raises(CommandError, match="no-such"):
+        run("access", "no-such", "public", "--reason", "x")
