@@ -226,6 +226,19 @@ def dataset_granularity(user, level: str) -> str:
     return GRANULARITY_BY_ACCESS_LEVEL[AccessLevel(level)][kind]
 
 
+def frequency_datasets(user, manifests: list[engine.Manifest]) -> list[engine.Manifest]:
+    """The datasets whose frequencies the user may see (one query for every dataset's level)."""
+    levels = access_levels()
+    return [m for m in manifests if dataset_granularity(user, access_level(m.dataset_id, levels)) == "record"]
+
+
+def controlled_refusal(dataset_id: str) -> str:
+    return _(
+        "Dataset %(dataset)s is under controlled access: its frequencies are for approved access holders, "
+        "and access requests are not open yet. The Beacon answers signed-in users whether a variant is in it."
+    ) % {"dataset": dataset_id}
+
+
 def may_see_frequencies(user, dataset_id: str) -> bool:
     """Whether the panel's pages and API may show this dataset's frequencies to the user (record)."""
     return dataset_granularity(user, access_level(dataset_id)) == "record"
