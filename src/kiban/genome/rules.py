@@ -11,7 +11,8 @@ from kiban.core.rules import has_role, is_signed_in
 # shows carriers or sample ids.
 rules.add_perm("genome.view_dataset", is_signed_in)
 
-# GA4GH Beacon v2 (/api/beacon/): how much detail a caller may get about variants.
+# GA4GH Beacon v2 (/api/beacon/): how much detail a caller may get about variants of a registered dataset
+# (the default access level); a dataset's own level sets it otherwise (selectors.GRANULARITY_BY_ACCESS_LEVEL).
 # Anyone, signed in or not: yes/no answers ("boolean" granularity), and the informational endpoints.
 rules.add_perm("genome.beacon_boolean", rules.always_allow)
 # Any signed-in user (browser session or personal API token): the number of matching variants ("count").
@@ -21,7 +22,7 @@ rules.add_perm("genome.beacon_count", is_signed_in)
 rules.add_perm("genome.beacon_record", is_signed_in)
 # Exact counts of small cells (fewer carriers than the minimum cell size, in the whole panel or in any sex,
 # cohort or region): the biobank curators who hold the samples and their consent. Everyone else gets the
-# counts through disclosure control (kiban/genome/selectors.py: disclosed_frequencies). Approved controlled
+# counts through disclosure control (kiban/genome/selectors.py: disclosed_variant). Approved controlled
 # access (S5) will be the second way to be entitled.
 rules.add_perm("genome.view_exact_counts", is_signed_in & has_role(Role.BIOBANK_CURATOR))
 
@@ -29,5 +30,8 @@ rules.add_perm("genome.view_exact_counts", is_signed_in & has_role(Role.BIOBANK_
 register_refusals(
     {
         "genome.view_dataset": _("You may not see the genome reference panel."),
+        "genome.view_exact_counts": _(
+            "Only biobank curators see counts below the minimum cell size; others see them masked."
+        ),
     }
 )
