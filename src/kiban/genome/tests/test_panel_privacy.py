@@ -69,3 +69,19 @@ def test_a_controlled_dataset_is_neither_listed_nor_shown(db, small_panel):
     assert (api.status_code, api.json()["code"]) == (403, "dataset_controlled")
     assert client.get("/api/genome/datasets").json()["count"] == 0
     assert DATASET not in client.get("/genome/").content.decode()
+
+
+def test_an_access_level_set_in_admin_is_audited(db, admin_client, admin_user):
+    response = admin_client.post(
+        "/admin/genome/datasetaccess/add/", {"dataset_id": DATASET, "level": AccessLevel.PUBLIC}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from kiban.genome.models import DatasetAccess
+
+    history = DatasetAccess.objects.get(dataset_id=DATASET).history.get()
+    assert (history.level, history.history_user, history.history_change_reason) == (
+        "public",
+        admin_user,
+        "Access level set in /admin/",
+    )
