@@ -192,11 +192,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Disclosure control (kiban/core/disclosure.py) of counts shown to people not entitled to the records: counts
 # below the minimum cell size are shown as "<10", larger ones get the same noise for the same caller and
-# question (discrete Laplace of this scale; 0 turns it off), and a caller may ask this many distinct counting
-# questions within the window (seconds) before being told to wait.
+# question (discrete Laplace of this scale; 0 turns it off), and a caller may ask this many distinct
+# questions within the window (seconds) before being told to wait (HTTP 429): 100 per hour for a signed-in
+# user, 30 per hour for an anonymous address. The Beacon spends the budget on every variant query, yes/no
+# answers included.
 KIBAN_DISCLOSURE_MIN_CELL = int(os.environ.get("KIBAN_DISCLOSURE_MIN_CELL", 10))
 KIBAN_DISCLOSURE_NOISE_SCALE = float(os.environ.get("KIBAN_DISCLOSURE_NOISE_SCALE", 2))
 KIBAN_DISCLOSURE_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_QUERY_BUDGET", 100))
+KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET", 30))
 KIBAN_DISCLOSURE_WINDOW_SECONDS = int(os.environ.get("KIBAN_DISCLOSURE_WINDOW_SECONDS", 3600))
 
 # E-mail: printed on the console in development, sent through the SMTP relay KIBAN_EMAIL_HOST in production.
