@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page
+from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page, responses
 from kiban.core.permissions import require
 
 from . import engine, selectors
@@ -120,14 +120,18 @@ def _page(manifest: engine.Manifest, page: engine.Page) -> dict:
     }
 
 
-@router.get("/datasets", response=list[DatasetOut], summary="Every dataset's current version")
+@router.get("/datasets", response=responses(list[DatasetOut], 403), summary="Every dataset's current version")
 @paginate(Page)
 def dataset_list(request):
     _require_view(request)
     return [manifest.to_json() for manifest in all_datasets()]
 
 
-@router.get("/datasets/{dataset_id}", response=DatasetOut, summary="One dataset's current version")
+@router.get(
+    "/datasets/{dataset_id}",
+    response=responses(DatasetOut, 403, 404),
+    summary="One dataset's current version",
+)
 def dataset_detail(request, dataset_id: str):
     _require_view(request)
     return _dataset(dataset_id).manifest.to_json()
@@ -135,7 +139,7 @@ def dataset_detail(request, dataset_id: str):
 
 @router.get(
     "/datasets/{dataset_id}/variants/{variant_id}",
-    response=VariantOut,
+    response=responses(VariantOut, 400, 403, 404),
     summary="One variant's counts, overall and per stratum",
 )
 def variant_detail(request, dataset_id: str, variant_id: str):
@@ -156,7 +160,7 @@ def variant_detail(request, dataset_id: str, variant_id: str):
 
 @router.get(
     "/datasets/{dataset_id}/rsids/{rsid}",
-    response=RsidOut,
+    response=responses(RsidOut, 400, 403, 404),
     summary="The variants carrying an rsID (one per alternate allele)",
 )
 def rsid_detail(request, dataset_id: str, rsid: str):
@@ -182,7 +186,7 @@ def rsid_detail(request, dataset_id: str, rsid: str):
 
 @router.get(
     "/datasets/{dataset_id}/region",
-    response=RegionPageOut,
+    response=responses(RegionPageOut, 400, 403, 404),
     summary="The variants of a region, filtered and paged, with the total of every match",
 )
 def region(
@@ -211,7 +215,7 @@ def region(
 
 @router.get(
     "/datasets/{dataset_id}/genes/{symbol}",
-    response=GenePageOut,
+    response=responses(GenePageOut, 400, 403, 404),
     summary="The variants of a gene, filtered and paged, with the total of every match",
 )
 def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn], page: Query[PageIn]):
