@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .disclosure import QueryBudgetExhausted
-from .errors import StateConflict
+from .errors import StateConflict, refusal_text
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
 
@@ -208,7 +208,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def refused(request, exc: DjangoValidationError):
         status = 409 if isinstance(exc, StateConflict) else 400
-        return answer(request, status, " ".join(exc.messages), getattr(exc, "code", None) or "invalid")
+        return answer(request, status, refusal_text(exc), getattr(exc, "code", None) or "invalid")
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from .errors import refusal_text
+
 PER_PAGE = 50
 # Far past any real list; keeps the offset (page × page size) a small integer for databases and engines.
 MAX_PAGE = 10_000_000
@@ -86,7 +88,7 @@ def page_number(request, *, name: str = "page") -> int:
         return field.clean(request.GET.get(name))
     except ValidationError as error:
         raise PageError(
-            400, _("%(field)s: %(problem)s") % {"field": field.label, "problem": " ".join(error.messages)}
+            400, _("%(field)s: %(problem)s") % {"field": field.label, "problem": refusal_text(error)}
         ) from error
 
 

@@ -27,7 +27,7 @@ def _snapshot():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_demo_survives_the_migration_back_and_forth():
+def test_the_demo_survives_the_migration_back_and_forth(django_db_blocker):  # conftest restores with it
     from kiban.certification.demo import load_certification
     from kiban.core.demo import load_core
     from kiban.facilities.demo import load_facilities

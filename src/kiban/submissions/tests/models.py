@@ -8,8 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from kiban.core.choices import Role
 from kiban.core.models import Organisation, User
+from kiban.core.permissions import register_refusals
 from kiban.core.rules import has_role, is_signed_in
 from kiban.submissions.models import Call, Submission
+from kiban.submissions.services import ACTIONS
 
 
 class Proposal(Submission):
@@ -49,3 +51,10 @@ for verb in ("submit", "withdraw"):
     rules.set_perm(f"submissions.{verb}_proposal", is_signed_in & is_creator)
 for verb in ("return", "review", "decide", "start", "complete"):
     rules.set_perm(f"submissions.{verb}_proposal", is_signed_in & has_role(Role.AGENCY_OFFICER))
+# The generic sentences, as a system registers its own (tests/test_refusals.py wants one per permission).
+register_refusals(
+    {
+        f"submissions.{ACTIONS[action].verb}_proposal": ACTIONS[action].forbidden
+        for action in ("submit", "withdraw", "return", "review", "accept", "start", "complete")
+    }
+)
