@@ -22,6 +22,22 @@ class CertificationApplicationAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "round", "state", "submitted_at"]
     list_filter = ["round", "state"]
     list_select_related = ["organisation", "round"]
+    # The lifecycle (kiban.submissions.services) alone moves the state and stamps its dates.
+    readonly_fields = [
+        "state",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "returned_at",
+        "resubmitted_at",
+        "review_started_at",
+        "decided_by",
+        "decided_at",
+        "withdrawn_at",
+        "started_at",
+        "completed_at",
+    ]
 
 
 @admin.register(Certificate)
