@@ -500,6 +500,7 @@ def application_decide(
                 reason=rationale,
                 actor=actor,
                 record_as=_("Not certified: %(rationale)s") % {"rationale": rationale},
+                notify=False,  # the review engine's decision notice carries the reasons
             )
             return None
         # The certificate notice below replaces the lifecycle's "accepted" notice.

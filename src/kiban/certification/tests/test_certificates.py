@@ -56,7 +56,9 @@ def test_a_ministerial_decision_to_certify_issues_a_five_year_certificate(
     assert selectors.is_certified(submitted_application.organisation, today)
 
 
-def test_a_decision_not_to_certify_issues_nothing(submitted_application, ministry_user, rubric, today):
+def test_a_decision_not_to_certify_issues_nothing(
+    submitted_application, ministry_user, hub_user, rubric, today
+):
     _decide(
         submitted_application, outcome="reject", actor=ministry_user, rubric=rubric, rationale="実績が不足。"
     )
@@ -64,6 +66,11 @@ def test_a_decision_not_to_certify_issues_nothing(submitted_application, ministr
     assert submitted_application.state == ApplicationState.REJECTED
     assert not Certificate.objects.exists()
     assert not selectors.is_certified(submitted_application.organisation, today)
+    # and the hub's staff receive one decision notice, the engine's with its reasons
+    subjects = list(hub_user.notifications.values_list("subject", flat=True))
+    assert [s for s in subjects if s.startswith(("Decision on", "Not certified"))] == [
+        "Decision on Certification application: 試験機関 hub_staff, 認定（試験）: Do not certify"
+    ]
 
 
 def test_only_the_ministry_decides_even_though_the_agency_manages_the_review(
