@@ -323,7 +323,7 @@ def reported_outcomes_save(
         if year not in years:
             raise ValidationError(
                 _("Outcomes are stated for %(first)s to %(last)s, not %(year)s.")
-                % {"first": FiscalYear(years[0]), "last": FiscalYear(years[-1]), "year": FiscalYear(year)},
+                % {"first": FiscalYear(years[0]), "last": FiscalYear(years[-1]), "year": year},
                 "fiscal_year",
             )
         if kind not in OutcomeKind.values:

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .language import is_japanese
@@ -23,8 +24,15 @@ LAST_SUPPORTED_YEAR = 2200
 _MAX_TEXT = 12
 
 
-class FiscalYearError(ValueError):
-    """A fiscal year that cannot be read or lies outside the supported range."""
+class FiscalYearError(ValidationError, ValueError):
+    """A fiscal year that cannot be read or lies outside the supported range: a refusal (400 in the API, a
+    form error on a page) wherever it escapes, and still a ValueError for callers that parse."""
+
+    def __init__(self, message, code: str = "invalid_fiscal_year") -> None:
+        super().__init__(message, code)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True, order=True)

@@ -5,6 +5,7 @@ import json
 from kiban.certification import services
 from kiban.certification.models import StaffMember
 from kiban.core.choices import Role
+from kiban.core.fiscal import FiscalYear
 from kiban.core.testing import SIGNED_IN, Access, assert_permission_matrix, signed_in
 
 OFFICIALS = (Role.MINISTRY_OFFICIAL, Role.AGENCY_OFFICER)
@@ -102,3 +103,18 @@ def test_eligibility_says_whether_certified(submitted_application, ministry_user
     assert (body["certified"], body["certificate_number"]) == (True, certificate.number)
     listed = client.get("/api/certification/certificates?valid_only=true").json()
     assert [c["number"] for c in listed["items"]] == [certificate.number]
+
+
+def test_an_outcome_year_outside_the_supported_range_is_refused_with_a_message(application, hub_user):
+    response = _json(
+        signed_in(hub_user),
+        "put",
+        f"/api/certification/applications/{application.pk}/outcomes",
+        [{"fiscal_year": 1, "kind": "license_out", "count": 1}],
+    )
+    years = application.round.outcome_fiscal_years
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"Outcomes are stated for {FiscalYear(years[0])} to {FiscalYear(years[-1])}, not 1.",
+        "code": "fiscal_year",
+    }
