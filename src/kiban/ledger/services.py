@@ -69,7 +69,7 @@ def account_open(
     with unique_or_conflict(duplicate, "account_exists"):
         if Account.objects.filter(organisation=organisation, label=label).exists():
             raise ValidationError(duplicate, code="account_exists")
-        audited_save(account, actor=actor, reason=reason or _("Account opened"))
+        audited_save(account, actor=actor, reason=reason or _("Account opened"), full_clean=True)
     return account
 
 
@@ -187,7 +187,8 @@ def _refuse_unless_draft(invoice: Invoice) -> None:
 def invoice_line_add(
     *, invoice: Invoice, description: str, quantity: int, unit_price_yen: int, actor: User
 ) -> InvoiceLine:
-    """Adds an item (before 消費税) to a draft invoice."""
+    """Adds an item (before 消費税) to a draft invoice. The invoice is locked and re-read, so a line never
+    lands on an invoice issued meanwhile and two lines never get one position."""
     _refuse_unless_draft(invoice)
     description = description.strip()
     if not description:
@@ -203,15 +204,18 @@ def invoice_line_add(
             code="line_too_large",
             params={"limit": format_yen(MAX_AMOUNT_YEN)},
         )
-    position = (invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1
-    line = InvoiceLine(
-        invoice=invoice,
-        position=position,
-        description=description[:300],
-        quantity=quantity,
-        unit_price_yen=unit_price_yen,
-    )
-    audited_save(line, actor=actor, reason=_("Invoice line added"))
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        _refuse_unless_draft(invoice)
+        position = (invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1
+        line = InvoiceLine(
+            invoice=invoice,
+            position=position,
+            description=description[:300],
+            quantity=quantity,
+            unit_price_yen=unit_price_yen,
+        )
+        audited_save(line, actor=actor, reason=_("Invoice line added"))
     return line
 
 

@@ -132,7 +132,8 @@ def test_two_accounts_opened_at_once_under_one_name_give_the_second_a_conflict(
 
     from kiban.core.errors import StateConflict
 
-    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    exists = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False if self.model is Account else exists(self))
 
     # when it inserts, the unique constraint refuses it: a conflict with the same message, not a 500
     with pytest.raises(StateConflict, match="already has an account named “前受金”") as refusal:
@@ -305,3 +306,25 @@ def test_the_overdraft_refusal_reads_in_japanese(deposit, operator):
         "試験機関 researcher: 前受金の残高はゼロを下回れません。"
         "残高は1,000円、この記帳による引落しは1,500円です。"
     ]
+
+
+def test_an_account_name_longer_than_the_column_is_refused_before_the_database(university, operator):
+    with pytest.raises(ValidationError) as refusal:
+        services.account_open(
+            organisation=university, kind=AccountKind.DEPOSIT, label="長" * 201, actor=operator
+        )
+    assert "label" in refusal.value.message_dict
+    assert not Account.objects.filter(organisation=university).exists()
+
+
+def test_a_line_cannot_be_added_through_a_stale_copy_of_an_issued_invoice(facility, deposit, operator):
+    _post(deposit, 10_000, operator)
+    stale = invoice_with_lines(issuer=facility, account=deposit, actor=operator, lines=[("利用料", 1, 1_000)])
+    services.invoice_issue(invoice=Invoice.objects.get(pk=stale.pk), actor=operator, issued_on=FY2026_DAY)
+
+    with pytest.raises(ValidationError) as refusal:
+        services.invoice_line_add(
+            invoice=stale, description="追加", quantity=1, unit_price_yen=500, actor=operator
+        )
+    assert refusal.value.code == "invoice_issued"
+    assert stale.lines.count() == 1
