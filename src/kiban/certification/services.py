@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
-from kiban.core.errors import unique_or_conflict
+from kiban.core.errors import is_unique_violation, unique_or_conflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
 from kiban.core.services import attachment_create, notification_send
@@ -285,13 +285,6 @@ def staff_member_add(
             % {"role": role.name, "mark": role.class_mark, "organisation": organisation},
             "role_in_hub",
         )
-    total = selectors.person_fte(application=application, person_name=person_name) + fte
-    if total > 1:
-        raise ValidationError(
-            _("%(name)s would give %(total)s FTE in all; one person cannot give more than 1 FTE.")
-            % {"name": person_name, "total": total},
-            "fte_person_total",
-        )
     duplicate = _("%(name)s is already on the roster as %(role)s.") % {"name": person_name, "role": role.name}
     member = StaffMember(
         application=application,
@@ -301,7 +294,17 @@ def staff_member_add(
         organisation=organisation,
         fte=fte,
     )
+    # The application's row is locked while the person's total is summed: two additions at once cannot
+    # together give one person more than 1 FTE.
     with unique_or_conflict(duplicate):
+        CertificationApplication.objects.select_for_update().get(pk=application.pk)
+        total = selectors.person_fte(application=application, person_name=person_name) + fte
+        if total > 1:
+            raise ValidationError(
+                _("%(name)s would give %(total)s FTE in all; one person cannot give more than 1 FTE.")
+                % {"name": person_name, "total": total},
+                "fte_person_total",
+            )
         if StaffMember.objects.filter(application=application, role=role, person_name=person_name).exists():
             raise ValidationError(duplicate, "duplicate")
         audited_save(member, actor=actor, reason=_("Added to the roster"), full_clean=True)
@@ -464,10 +467,31 @@ def default_validity(*, start: datetime.date, years: int = CERTIFICATE_YEARS) ->
 
 
 def _next_number(issued_on: datetime.date) -> str:
-    year = FiscalYear.of(issued_on).year
-    prefix = f"TR-{year}-"
-    count = Certificate.objects.filter(number__startswith=prefix).count()
-    return f"{prefix}{count + 1:03d}"
+    """The fiscal year's highest number plus one (not a count: a gap left by a deleted certificate would
+    hand out a number already issued)."""
+    prefix = f"TR-{FiscalYear.of(issued_on).year}-"
+    numbers = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max(
+        (int(n.removeprefix(prefix)) for n in numbers if n.removeprefix(prefix).isdecimal()), default=0
+    )
+    return f"{prefix}{last + 1:03d}"
+
+
+def _certificate_save(certificate: Certificate, *, actor: User, reason: str) -> None:
+    """Numbers and saves the certificate. Two decisions at once may read the same highest number: the unique
+    constraint refuses the second, which takes the next number (certificates have no issuing row to lock)."""
+    for attempt in range(_NUMBERING_ATTEMPTS):
+        certificate.number = _next_number(certificate.issued_on)
+        try:
+            with transaction.atomic():
+                audited_save(certificate, actor=actor, reason=reason, full_clean=True)
+            return
+        except IntegrityError as error:
+            if not is_unique_violation(error) or attempt == _NUMBERING_ATTEMPTS - 1:
+                raise
+
+
+_NUMBERING_ATTEMPTS = 5
 
 
 def application_decide(
@@ -520,7 +544,6 @@ def application_decide(
         if valid_until < valid_from:
             raise ValidationError(_("A certificate cannot end before it starts."), "validity")
         certificate = Certificate(
-            number=_next_number(decided_on),
             organisation=application.organisation,
             application=application,
             renews=application.renews,
@@ -529,11 +552,10 @@ def application_decide(
             issued_on=decided_on,
             issued_by=actor,
         )
-        audited_save(
+        _certificate_save(
             certificate,
             actor=actor,
             reason=_("Certificate issued: %(rationale)s") % {"rationale": rationale},
-            full_clean=True,
         )
         notification_send(
             recipients=application.applicant_users(),

@@ -205,3 +205,21 @@ def test_an_unreadable_day_on_the_certified_list_is_a_400_page_saying_how_to_wri
         f"“{on}” is not a day: write it as YYYY-MM-DD, for example 2024-04-01."
     )
     assert 'id="certified"' not in response.content.decode()
+
+
+def test_a_certificate_number_follows_the_highest_of_the_year_not_the_count(
+    submitted_application, other_application, ministry_user, today
+):
+    # given the year's certificate 001 was deleted and 002 remains
+    year = FiscalYear.of(today).year
+    Certificate.objects.create(
+        number=f"TR-{year}-002", organisation=other_application.organisation,
+        application=other_application, valid_from=today, valid_until=today,
+        issued_on=today, issued_by=ministry_user,
+    )  # fmt: skip
+
+    certificate = services.application_decide(
+        application=submitted_application, outcome="certify", rationale="可", actor=ministry_user
+    )
+
+    assert certificate.number == f"TR-{year}-003"
