@@ -424,8 +424,16 @@ def application_return(
 def application_withdraw(
     *, application: CertificationApplication, reason: str, actor: User
 ) -> CertificationApplication:
-    """The applicant's hub staff withdraw an application that is not yet decided."""
-    return lifecycle.submission_withdraw(submission=application, reason=reason, actor=actor)
+    """The applicant's hub staff withdraw an application that is not yet decided; its review round still
+    open for scoring is closed, as nobody reviews a withdrawn application."""
+    from kiban.reviews.services import review_rounds_close_for
+
+    with transaction.atomic():
+        withdrawn = lifecycle.submission_withdraw(submission=application, reason=reason, actor=actor)
+        review_rounds_close_for(
+            target=withdrawn, actor=actor, reason=_("Review round closed: application withdrawn")
+        )
+    return withdrawn
 
 
 def review_opening_refusal(

@@ -440,6 +440,23 @@ def review_round_close(*, round: ReviewRound, actor: User) -> ReviewRound:
     return locked
 
 
+def review_rounds_close_for(*, target: models.Model, actor: User, reason: str) -> list[ReviewRound]:
+    """Closes the item's rounds still open for scoring because its own app has ended it (a terminated seed,
+    a withdrawn application): nobody scores it any more. The app has checked the actor may end the item."""
+    from .selectors import rounds_for
+
+    closed = []
+    for round_ in rounds_for(target).filter(state=RoundState.OPEN):
+        with transaction.atomic():
+            locked = _locked_round(round_)
+            if locked.state != RoundState.OPEN:
+                continue
+            locked.close()
+            audited_save(locked, actor=actor, reason=reason)
+            closed.append(locked)
+    return closed
+
+
 def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: User) -> Decision:
     """Records the panel's decision with its written rationale, lets the item's app apply it (in the same
     transaction), and sends the decision notice to the applicant."""

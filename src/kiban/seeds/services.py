@@ -23,10 +23,8 @@ from kiban.core.models import Organisation, User
 from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
-from kiban.reviews.choices import RoundState
 from kiban.reviews.models import ReviewRound
-from kiban.reviews.selectors import rounds_for
-from kiban.reviews.services import review_round_close
+from kiban.reviews.services import review_rounds_close_for
 
 from .choices import NEXT_STAGE, PIPELINE, GateOutcome, Origin, OutcomeKind, ProgrammeSlot, Stage
 from .icd10 import normalise_icd10
@@ -327,9 +325,9 @@ def seed_decision_apply(
         audited_save(locked, actor=actor, reason=reason)
         audited_save(gate, actor=actor, reason=reason)
         if locked.stage == Stage.TERMINATED:
-            # Nobody scores a terminated seed: its rounds still open for scoring are closed.
-            for round_ in rounds_for(locked).filter(state=RoundState.OPEN):
-                review_round_close(round=round_, actor=actor)
+            review_rounds_close_for(
+                target=locked, actor=actor, reason=_("Review round closed: seed terminated")
+            )
     if seed is not locked:
         seed.refresh_from_db()
     return gate

@@ -146,3 +146,26 @@ def test_the_hub_withdraws_an_application_not_yet_decided(submitted_application,
     )
     assert again.status_code == 400
     assert again.json()["detail"] == "A request that is withdrawn can no longer be withdrawn."
+
+
+def test_withdrawing_an_application_under_review_closes_its_open_round(
+    submitted_application, hub_user, agency_user
+):
+    from kiban.reviews import services as reviews
+    from kiban.reviews.choices import RoundState
+
+    rubric = reviews.rubric_create(
+        name="認定審査", name_en="Certification review", scale_min=1, scale_max=5, higher_is_better=True,
+        criteria=[{"name": "要件A–D"}],
+    )  # fmt: skip
+    round_ = reviews.review_round_open(
+        target=submitted_application, rubric=rubric, title="認定審査", blind=False, due_date=None,
+        actor=agency_user,
+    )  # fmt: skip
+
+    services.application_withdraw(application=submitted_application, reason="体制を見直す。", actor=hub_user)
+
+    round_.refresh_from_db()
+    assert round_.state == RoundState.CLOSED
+    assert round_.history.first().history_change_reason == "Review round closed: application withdrawn"
+    assert round_.history.first().history_user == hub_user
