@@ -1,5 +1,6 @@
 """Django settings: every value comes from a KIBAN_* environment variable with a safe default."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "ninja",
+    "axes",
     "kiban.core",
     "kiban.programmes",
     "kiban.facilities",
@@ -77,12 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kiban.core.superuser.AdminScopeMiddleware",  # superuser status counts in /admin/ only
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kiban.core.middleware.RequestInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kiban.core.middleware.ApiErrorFormatMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out log-in into the lock-out page
 ]
 
 ROOT_URLCONF = "kiban.urls"
@@ -128,6 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before the others
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -137,6 +143,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password log-ins (the site's and /admin/) are locked per account and, separately, per address after
+# KIBAN_LOGIN_FAILURE_LIMIT failures, for KIBAN_LOGIN_LOCKOUT_MINUTES; API tokens are not password log-ins.
+AXES_FAILURE_LIMIT = int(os.environ.get("KIBAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("KIBAN_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kiban.core.throttle.lockout_response"
+# Password-reset requests: at most this many e-mails per address and per e-mail in an hour.
+KIBAN_PASSWORD_RESET_LIMIT = int(os.environ.get("KIBAN_PASSWORD_RESET_LIMIT", "3"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -177,11 +192,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Disclosure control (kiban/core/disclosure.py) of counts shown to people not entitled to the records: counts
 # below the minimum cell size are shown as "<10", larger ones get the same noise for the same caller and
-# question (discrete Laplace of this scale; 0 turns it off), and a caller may ask this many distinct counting
-# questions within the window (seconds) before being told to wait.
+# question (discrete Laplace of this scale; 0 turns it off), and a caller may ask this many distinct
+# questions within the window (seconds) before being told to wait (HTTP 429): 100 per hour for a signed-in
+# user, 30 per hour for an anonymous address. The Beacon spends the budget on every variant query, yes/no
+# answers included.
 KIBAN_DISCLOSURE_MIN_CELL = int(os.environ.get("KIBAN_DISCLOSURE_MIN_CELL", 10))
 KIBAN_DISCLOSURE_NOISE_SCALE = float(os.environ.get("KIBAN_DISCLOSURE_NOISE_SCALE", 2))
 KIBAN_DISCLOSURE_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_QUERY_BUDGET", 100))
+KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET", 30))
 KIBAN_DISCLOSURE_WINDOW_SECONDS = int(os.environ.get("KIBAN_DISCLOSURE_WINDOW_SECONDS", 3600))
 
 # E-mail: printed on the console in development, sent through the SMTP relay KIBAN_EMAIL_HOST in production.

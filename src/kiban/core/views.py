@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .filtersets import OrganisationFilter
 from .forms import ApiTokenForm, AuditFilterForm
+from .inputs import MAX_ID, InputError, whole_number
 from .models import ApiToken, Attachment
-from .pages import fetched_page, filtered, page_errors, page_number, paginate, paginate_table
+from .pages import PageError, fetched_page, filtered, page_errors, page_number, paginate, paginate_table
 from .permissions import require
 from .tables import OrganisationTable
 
@@ -75,9 +76,14 @@ def inbox(request):
 
 @login_required
 @require_POST
+@page_errors
 def inbox_mark_read(request):
     """The signed-in user marks their own notifications read (one, or all)."""
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    try:
+        ids = [whole_number(i, name="id", minimum=1, maximum=MAX_ID) for i in request.POST.getlist("id")]
+    except InputError as error:
+        raise PageError(400, error.message) from error
+    ids = ids or None
     services.notification_mark_read(user=request.user, notification_ids=ids)
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
@@ -118,7 +124,12 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["days"],
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})

@@ -109,3 +109,21 @@ def test_demo_without_the_public_vcf_says_so_once_and_loads_the_panel(db, settin
     assert [m.dataset_id for m in engine.list_datasets(genome_root())] == ["tmm-simulated"]
     notes = [line for line in said if "hail-sample" in line]
     assert notes == [f"  hail-sample: not loaded, the optional public test VCF was not found at {missing}"]
+
+
+def test_access_shows_and_sets_a_datasets_access_level_with_a_reason(db, inputs):
+    from kiban.genome.models import DatasetAccess
+
+    vcf, sheet, _ = inputs
+    run("ingest", str(vcf), "--dataset", "cli-panel", "--samples", str(sheet))
+
+    shown, _ = run("access", "cli-panel")
+    assert shown == "cli-panel\tregistered\tanonymous: boolean\tsigned in: record\n"
+    with pytest.raises(CommandError, match="--reason"):
+        run("access", "cli-panel", "public")
+    changed, _ = run("access", "cli-panel", "public", "--reason", "Consent allows open counts")
+    assert changed == "cli-panel\tpublic\tanonymous: count\tsigned in: record\n"
+    history = DatasetAccess.objects.get(dataset_id="cli-panel").history.get()
+    assert history.history_change_reason == "Consent allows open counts"
+    with pytest.raises(CommandError, match="no-such"):
+        run("access", "no-such", "public", "--reason", "x")
