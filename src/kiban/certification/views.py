@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from kiban.core.errors import refusal_text
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
 from kiban.core.pages import PageError, page_errors, paginate
@@ -62,10 +63,6 @@ def _day(request) -> datetime.date:
     raise PageError(
         400, _("“%(value)s” is not a day: write it as YYYY-MM-DD, for example 2024-04-01.") % {"value": raw}
     )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_page(request, form, *, heading: str, back: tuple[str, str], status: int, intro: str = "", **extra):
@@ -464,7 +461,7 @@ def application_attach(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The file is attached."))
     else:

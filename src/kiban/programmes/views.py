@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kiban.core.errors import refusal_text
 from kiban.core.exports import export_sheets_response
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
@@ -167,7 +168,7 @@ def programme_attach(request, pk: int):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
             return redirect(programme)
         messages.success(request, _("The file is attached."))
     else:

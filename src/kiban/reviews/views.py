@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kiban.core.errors import refusal_text
 from kiban.core.pages import page_errors, paginate
 from kiban.core.permissions import require
 
@@ -16,10 +17,6 @@ from . import selectors, services
 from .forms import AssignForm, BalancedAssignForm, ConflictForm, DecisionForm, RoundOpenForm, ScoreForm
 from .models import Assignment, ReviewRound
 from .registry import adapter_for, adapter_for_model, outcome_label
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -81,7 +78,7 @@ def assignment_detail(request, pk: int):
                     assignment=assignment, values=form.values(), comments=form.comments(), actor=request.user
                 )
             except ValidationError as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, refusal_text(error))
             else:
                 messages.success(request, _("Your scores are submitted."))
                 return redirect(assignment)
@@ -119,7 +116,7 @@ def conflict_declare(request, pk: int):
                 assignment=assignment, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
             return redirect(assignment)
         messages.success(
             request, _("Your conflict of interest is recorded; this item is no longer yours to review.")
@@ -145,7 +142,10 @@ def _round_page(request, round_: ReviewRound, *, status: int = 200, **forms):
     decision = getattr(round_, "decision", None)
     context = {
         "round": round_,
-        "title": adapter.title(target),
+        # the item as the round reviewed it (a seed's stage then), not as it is now
+        "title": adapter.title(target, round_.reviewed_state)
+        if round_.reviewed_state
+        else adapter.title(target),
         "applicant": adapter.applicant_label(target),
         "target_url": adapter.url(target),
         "criteria": list(round_.rubric.criteria.all()),
@@ -179,7 +179,7 @@ def round_assign(request, pk: int):
                 round=round_, reviewer=form.cleaned_data["reviewer"], actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             if assignment.is_conflicted:
                 messages.warning(
@@ -210,7 +210,7 @@ def round_assign_balanced(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(
                 request, _("%(count)s reviewers assigned.") % {"count": len(created.get(round_.pk, []))}
@@ -226,7 +226,7 @@ def round_close(request, pk: int):
     try:
         services.review_round_close(round=round_, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The round is closed; record the decision below."))
     return redirect(round_)
@@ -246,7 +246,7 @@ def round_decide(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, refusal_text(error))
         else:
             messages.success(request, _("The decision is recorded and the applicant is notified."))
             return redirect(round_)
@@ -270,7 +270,7 @@ def round_open(request, app_label: str, model_name: str, object_id: int):
             try:
                 round_ = services.review_round_open(target=target, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, refusal_text(error))
             else:
                 messages.success(request, _("The review round is open; assign reviewers."))
                 return redirect(round_)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kiban.core.errors import refusal_text
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
 from kiban.core.pages import filtered, page_errors, paginate_table
@@ -209,7 +210,7 @@ def _seed_action(request, pk: int, perm: str, form_class, write):
     try:
         message = write(seed, form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, message)
     return redirect(seed)
@@ -305,7 +306,7 @@ def stage_gate_open(request, pk: int):
     try:
         round_ = review_round_open(target=seed, **form.cleaned_data, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
         return redirect(seed)
     messages.success(request, _("The stage-gate review is open; assign its reviewers."))
     return redirect(round_.get_absolute_url())
