@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, Rows
+from kiban.core.apikit import ApiError, Page, Rows, responses
+from kiban.core.inputs import Count, Id, Year
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
 from kiban.submissions.models import Call
@@ -108,9 +109,9 @@ class ApplicationOut(ApplicationSummaryOut):
 
 
 class ApplicationIn(Schema):
-    round_id: int
-    organisation_id: int
-    renews_id: int | None = None
+    round_id: Id
+    organisation_id: Id
+    renews_id: Id | None = None
 
 
 class StatementsIn(Schema):
@@ -122,7 +123,7 @@ class StatementsIn(Schema):
 
 class ResponseIn(Schema):
     provision: str
-    partner_ids: list[int] = []
+    partner_ids: list[Id] = []
     description: str = ""
 
 
@@ -130,14 +131,14 @@ class StaffIn(Schema):
     role: str
     person_name: str
     title: str = ""
-    organisation_id: int
+    organisation_id: Id
     fte: Decimal
 
 
 class OutcomeIn(Schema):
-    fiscal_year: int
+    fiscal_year: Year
     kind: str
-    count: int
+    count: Count
 
 
 class ReturnIn(Schema):
@@ -160,7 +161,7 @@ class CallOut(Schema):
 
 
 class EntryIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     title: str
 
 
@@ -262,7 +263,11 @@ def _day(on: datetime.date | None) -> datetime.date:
     return on or timezone.localdate()
 
 
-@router.get("/certificates", response=list[CertificateOut], summary="Every certificate (any signed-in user)")
+@router.get(
+    "/certificates",
+    response=responses(list[CertificateOut], 403),
+    summary="Every certificate (any signed-in user)",
+)
 @paginate(Page)
 def certificate_list(request, on: datetime.date | None = None, valid_only: bool = False):
     """`on` (YYYY-MM-DD, default today) sets the day `valid_on_day` is judged on; `valid_only` lists only the
@@ -273,8 +278,10 @@ def certificate_list(request, on: datetime.date | None = None, valid_only: bool 
     return Rows(certificates, lambda certificate: _certificate_out(certificate, day))
 
 
-@router.get("/certificates/{certificate_id}", response=CertificateOut, summary="One certificate")
-def certificate_detail(request, certificate_id: int, on: datetime.date | None = None):
+@router.get(
+    "/certificates/{certificate_id}", response=responses(CertificateOut, 403, 404), summary="One certificate"
+)
+def certificate_detail(request, certificate_id: Id, on: datetime.date | None = None):
     require(request.user, "certification.view_certificate")
     certificate = get_object_or_404(selectors.certificate_list(), pk=certificate_id)
     return _certificate_out(certificate, _day(on))
@@ -282,10 +289,10 @@ def certificate_detail(request, certificate_id: int, on: datetime.date | None = 
 
 @router.get(
     "/eligibility",
-    response=EligibilityOut,
+    response=responses(EligibilityOut, 404),
     summary="Whether an institution is certified on a day (any signed-in user)",
 )
-def eligibility(request, organisation_id: int, on: datetime.date | None = None):
+def eligibility(request, organisation_id: Id, on: datetime.date | None = None):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     day = _day(on)
     certificate = selectors.valid_certificate(organisation=organisation, on=day)
@@ -297,7 +304,9 @@ def eligibility(request, organisation_id: int, on: datetime.date | None = None):
     }
 
 
-@router.get("/functions", response=list[FunctionItemOut], summary="The function table (classes ①②③)")
+@router.get(
+    "/functions", response=responses(list[FunctionItemOut], 403), summary="The function table (classes ①②③)"
+)
 @paginate(Page)
 def function_list(request):
     require(request.user, "certification.view_functionitem")
@@ -306,7 +315,7 @@ def function_list(request):
 
 @router.get(
     "/applications",
-    response=list[ApplicationSummaryOut],
+    response=responses(list[ApplicationSummaryOut]),
     summary="Applications you may see (hub staff: their own; reviewers: assigned; ministry and agency: all)",
 )
 @paginate(Page)
@@ -314,7 +323,11 @@ def application_list(request):
     return Rows(selectors.application_list(user=request.user), _summary)
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="Start a draft (hub staff)")
+@router.post(
+    "/applications",
+    response=responses(ApplicationOut, 400, 403, 404, 409, status=201),
+    summary="Start a draft (hub staff)",
+)
 def application_create(request, payload: ApplicationIn):
     require(request.user, "certification.add_certificationapplication")
     application = services.application_create(
@@ -326,15 +339,21 @@ def application_create(request, payload: ApplicationIn):
     return 201, _application_out(request, application.pk)
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut, summary="One application in full")
-def application_detail(request, application_id: int):
+@router.get(
+    "/applications/{application_id}",
+    response=responses(ApplicationOut, 403, 404),
+    summary="One application in full",
+)
+def application_detail(request, application_id: Id):
     return _application_out(request, application_id)
 
 
 @router.put(
-    "/applications/{application_id}/requirements", response=ApplicationOut, summary="Requirements A–D"
+    "/applications/{application_id}/requirements",
+    response=responses(ApplicationOut, 400, 403, 404, 409),
+    summary="Requirements A–D",
 )
-def application_statements(request, application_id: int, payload: StatementsIn):
+def application_statements(request, application_id: Id, payload: StatementsIn):
     application = _visible(request, application_id, change=True)
     services.application_update_statements(application=application, actor=request.user, **payload.dict())
     return _application_out(request, application_id)
@@ -342,10 +361,10 @@ def application_statements(request, application_id: int, payload: StatementsIn):
 
 @router.put(
     "/applications/{application_id}/functions/{item_code}",
-    response=ResponseOut,
+    response=responses(ResponseOut, 400, 403, 404, 409),
     summary="Whether one function is in place (partners for class ② only)",
 )
-def function_response(request, application_id: int, item_code: str, payload: ResponseIn):
+def function_response(request, application_id: Id, item_code: str, payload: ResponseIn):
     application = _visible(request, application_id, change=True)
     item = get_object_or_404(FunctionItem, code=item_code)
     partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
@@ -369,10 +388,10 @@ def function_response(request, application_id: int, item_code: str, payload: Res
 
 @router.post(
     "/applications/{application_id}/staff",
-    response={201: StaffOut},
+    response=responses(StaffOut, 400, 403, 404, 409, status=201),
     summary="Add a person to the roster (FTE 0–1 per role, at most 1 per person)",
 )
-def staff_add(request, application_id: int, payload: StaffIn):
+def staff_add(request, application_id: Id, payload: StaffIn):
     application = _visible(request, application_id, change=True)
     member = services.staff_member_add(
         application=application,
@@ -393,8 +412,11 @@ def staff_add(request, application_id: int, payload: StaffIn):
     }
 
 
-@router.delete("/applications/{application_id}/staff/{member_id}", response={204: None})
-def staff_remove(request, application_id: int, member_id: int):
+@router.delete(
+    "/applications/{application_id}/staff/{member_id}",
+    response=responses(None, 400, 403, 404, 409, status=204),
+)
+def staff_remove(request, application_id: Id, member_id: Id):
     application = _visible(request, application_id, change=True)
     services.staff_member_remove(
         member=get_object_or_404(StaffMember, pk=member_id, application=application), actor=request.user
@@ -404,10 +426,10 @@ def staff_remove(request, application_id: int, member_id: int):
 
 @router.put(
     "/applications/{application_id}/outcomes",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="The institution's own outcome figures for the last five fiscal years",
 )
-def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
+def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
     application = _visible(request, application_id, change=True)
     services.reported_outcomes_save(
         application=application,
@@ -419,10 +441,10 @@ def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
 
 @router.post(
     "/applications/{application_id}/submit",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Submit a complete draft, or resubmit one returned for changes",
 )
-def application_submit(request, application_id: int):
+def application_submit(request, application_id: Id):
     application = _visible(request, application_id, change=True)
     services.application_submit(application=application, actor=request.user)
     return _application_out(request, application_id)
@@ -430,10 +452,10 @@ def application_submit(request, application_id: int):
 
 @router.post(
     "/applications/{application_id}/return",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
 )
-def application_return(request, application_id: int, payload: ReturnIn):
+def application_return(request, application_id: Id, payload: ReturnIn):
     application = _visible(request, application_id)  # the service refuses anyone but the officials
     services.application_return(application=application, reason=payload.reason, actor=request.user)
     return _application_out(request, application_id)
@@ -445,16 +467,16 @@ class WithdrawIn(Schema):
 
 @router.post(
     "/applications/{application_id}/withdraw",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Withdraw an application not yet decided (the applicant's hub staff)",
 )
-def application_withdraw(request, application_id: int, payload: WithdrawIn):
+def application_withdraw(request, application_id: Id, payload: WithdrawIn):
     application = _visible(request, application_id)  # the service refuses anyone but the applicant's staff
     services.application_withdraw(application=application, reason=payload.reason, actor=request.user)
     return _application_out(request, application_id)
 
 
-@router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
+@router.get("/calls", response=responses(list[CallOut], 403), summary="Calls (any signed-in user)")
 @paginate(Page)
 def call_list(request):
     require(request.user, "certification.view_call")
@@ -463,10 +485,10 @@ def call_list(request):
 
 @router.post(
     "/calls/{call_id}/entries",
-    response={201: EntryOut},
+    response=responses(EntryOut, 400, 403, 404, 409, status=201),
     summary="Enter your institution (refused, with the reason, when the call is for certified institutions)",
 )
-def call_enter(request, call_id: int, payload: EntryIn):
+def call_enter(request, call_id: Id, payload: EntryIn):
     require(request.user, "certification.add_callentry")
     entry = services.call_entry_create(
         call=get_object_or_404(selectors.call_list(), pk=call_id),

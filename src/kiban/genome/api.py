@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page
+from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page, responses
 from kiban.core.permissions import require
 
 from . import engine, selectors
@@ -130,14 +130,18 @@ def _page(request, manifest: engine.Manifest, page: engine.Page) -> dict:
     }
 
 
-@router.get("/datasets", response=list[DatasetOut], summary="Every dataset's current version")
+@router.get("/datasets", response=responses(list[DatasetOut], 403), summary="Every dataset's current version")
 @paginate(Page)
 def dataset_list(request):
     _require_view(request)
     return [m.to_json() for m in selectors.frequency_datasets(request.user, all_datasets())]
 
 
-@router.get("/datasets/{dataset_id}", response=DatasetOut, summary="One dataset's current version")
+@router.get(
+    "/datasets/{dataset_id}",
+    response=responses(DatasetOut, 403, 404),
+    summary="One dataset's current version",
+)
 def dataset_detail(request, dataset_id: str):
     _require_view(request)
     return _dataset(request, dataset_id).manifest.to_json()
@@ -145,7 +149,7 @@ def dataset_detail(request, dataset_id: str):
 
 @router.get(
     "/datasets/{dataset_id}/variants/{variant_id}",
-    response=VariantOut,
+    response=responses(VariantOut, 400, 403, 404),
     summary="One variant's counts, overall and per stratum",
 )
 def variant_detail(request, dataset_id: str, variant_id: str):
@@ -166,7 +170,7 @@ def variant_detail(request, dataset_id: str, variant_id: str):
 
 @router.get(
     "/datasets/{dataset_id}/rsids/{rsid}",
-    response=RsidOut,
+    response=responses(RsidOut, 400, 403, 404),
     summary="The variants carrying an rsID (one per alternate allele)",
 )
 def rsid_detail(request, dataset_id: str, rsid: str):
@@ -192,7 +196,7 @@ def rsid_detail(request, dataset_id: str, rsid: str):
 
 @router.get(
     "/datasets/{dataset_id}/region",
-    response=RegionPageOut,
+    response=responses(RegionPageOut, 400, 403, 404),
     summary="The variants of a region, filtered and paged, with the total of every match",
 )
 def region(
@@ -226,7 +230,7 @@ def region(
 
 @router.get(
     "/datasets/{dataset_id}/genes/{symbol}",
-    response=GenePageOut,
+    response=responses(GenePageOut, 400, 403, 404),
     summary="The variants of a gene, filtered and paged, with the total of every match",
 )
 def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn], page: Query[PageIn]):

@@ -40,15 +40,17 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from kiban.core import disclosure
 from kiban.core.apikit import TokenAuth
+from kiban.core.inputs import MAX_ID, InputError, whole_number
 
 from . import engine, selectors
 from .datasets import all_datasets, dataset_or_404
@@ -312,13 +314,190 @@ def _beacon_errors(view: Callable) -> Callable:
     return wrapper
 
 
-ANSWERS = {
-    200: dict[str, Any],
-    400: dict[str, Any],
-    401: dict[str, Any],
-    404: dict[str, Any],
-    429: dict[str, Any],
+class BeaconError(Schema):
+    errorCode: int
+    errorMessage: str
+
+
+class BeaconErrorResponse(Schema):
+    """Beacon v2's beaconErrorResponse: the request as this beacon understood it, and what is wrong with it.
+    400: a parameter it cannot read; 401: an Authorization header that is not a live API token; 404: no such
+    dataset; 429: the caller's query budget is spent (see Retry-After)."""
+
+    meta: dict[str, Any]
+    error: BeaconError
+
+
+ANSWERS = {200: dict[str, Any], **{status: BeaconErrorResponse for status in (400, 401, 404, 429)}}
+
+
+# The parameters' types as Beacon v2 defines them. The handlers read the values themselves, so that a value
+# of another form gets Beacon's error answer, not the platform's; these schemas only document them.
+_POSITIONS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+    "minItems": 1,
+    "maxItems": 2,
 }
+_BASES_SCHEMA = {"type": "string", "pattern": "^[ACGTN]+$"}
+PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "requestedGranularity": {
+        "type": "string",
+        "enum": list(GRANULARITIES),
+        "description": "boolean (default), count or record; a caller gets at most what they may have",
+    },
+    "assemblyId": {
+        "type": "string",
+        "enum": [*_REFSEQ_VERSIONS, *(alias for alias in _ASSEMBLY_ALIASES if alias.startswith("hg"))],
+        "description": "The assembly; restricts the datasets",
+    },
+    "referenceName": {
+        "type": "string",
+        "pattern": r"^(chr)?([1-9]|1[0-9]|2[0-4]|X|Y|MT?)$|^NC_0+[0-9]+(\.[0-9]+)?$",
+        "description": "Chromosome 1-22, X, Y or MT, with or without 'chr', or its RefSeq accession",
+    },
+    "start": {
+        **_POSITIONS,
+        "description": "0-based start; two values (the parameter repeated) for a bracket query",
+    },
+    "end": {**_POSITIONS, "description": "0-based end, exclusive; two values for a bracket query"},
+    "referenceBases": {**_BASES_SCHEMA, "description": "Reference bases (N matches any base)"},
+    "alternateBases": {**_BASES_SCHEMA, "description": "Alternate bases (N matches any base)"},
+    "variantType": {
+        "type": "string",
+        "enum": [*VARIANT_TYPES, *_VARIANT_TYPE_ALIASES],
+        "description": "Small variant types only",
+    },
+    "geneId": {"type": "string", "minLength": 1, "description": "A gene symbol, e.g. BRCA2"},
+    "datasetIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[^,]+$"},
+        "description": "Datasets to ask (all by default)",
+    },
+    "filters": {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "pattern": r"^(PASS|alleleFrequency(>=|<=)(0(\.[0-9]+)?|1(\.0+)?))$",
+        },
+        "description": "Filtering terms: PASS, alleleFrequency>=x, alleleFrequency<=x (see /filtering_terms)",
+    },
+    "skip": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_SKIP,
+        "description": "Pages of limit results to skip",
+    },
+    "limit": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_LIMIT,
+        "description": f"Results per page (default {DEFAULT_LIMIT}; 0 is {MAX_LIMIT}, the most)",
+    },
+    "includeResultsetResponses": {
+        "type": "string",
+        "enum": list(INCLUDE_RESULTSETS),
+        "description": "Which datasets' result sets to include (default HIT)",
+    },
+    "testMode": {"type": "boolean", "description": "Whether the caller is testing (echoed in meta)"},
+}
+
+
+def _typed(name: str) -> Any:
+    """A parameter read by the handler, documented with its Beacon type."""
+    return Annotated[str | None, WithJsonSchema(PARAMETER_SCHEMAS[name])]
+
+
+class BeaconPageQuery(Schema):
+    skip: _typed("skip") = None
+    limit: _typed("limit") = None
+
+
+class GVariantsQuery(BeaconPageQuery):
+    """Beacon v2 genomic variant parameters for a GET; all optional, checked together by the handler."""
+
+    requestedGranularity: _typed("requestedGranularity") = None
+    assemblyId: _typed("assemblyId") = None
+    referenceName: _typed("referenceName") = None
+    start: _typed("start") = None
+    end: _typed("end") = None
+    referenceBases: _typed("referenceBases") = None
+    alternateBases: _typed("alternateBases") = None
+    variantType: _typed("variantType") = None
+    geneId: _typed("geneId") = None
+    datasetIds: _typed("datasetIds") = None
+    filters: _typed("filters") = None
+    includeResultsetResponses: _typed("includeResultsetResponses") = None
+    testMode: _typed("testMode") = None
+
+
+class GVariantQuery(Schema):
+    """The parameters /g_variants/{id} takes."""
+
+    requestedGranularity: _typed("requestedGranularity") = None
+    assemblyId: _typed("assemblyId") = None
+    datasetIds: _typed("datasetIds") = None
+
+
+_FILTER_OBJECT = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "string", "enum": ["PASS", "alleleFrequency"]},
+        "operator": {"type": "string", "enum": [">=", "<="]},
+        "value": {"type": ["number", "string"]},
+    },
+}
+# The POST's beaconRequestBody, with the same parameters as the GET.
+REQUEST_BODY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "meta": {
+            "type": "object",
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "requestedSchemas": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"entityType": {"type": "string"}, "schema": {"type": "string"}},
+                    },
+                },
+            },
+        },
+        "query": {
+            "type": "object",
+            "properties": {
+                "requestParameters": {
+                    "type": "object",
+                    "properties": {name: PARAMETER_SCHEMAS[name] for name in VARIANT_PARAMETERS},
+                },
+                "requestedGranularity": PARAMETER_SCHEMAS["requestedGranularity"],
+                "pagination": {
+                    "type": "object",
+                    "properties": {name: PARAMETER_SCHEMAS[name] for name in ("skip", "limit")},
+                },
+                "filters": {
+                    "type": "array",
+                    "items": {"anyOf": [PARAMETER_SCHEMAS["filters"]["items"], _FILTER_OBJECT]},
+                },
+                "includeResultsetResponses": PARAMETER_SCHEMAS["includeResultsetResponses"],
+                "testMode": PARAMETER_SCHEMAS["testMode"],
+            },
+        },
+    },
+}
+# chrom-pos-ref-alt with the VCF position, as _VARIANT_ID reads it.
+VARIANT_ID = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(chr)?([0-9]{1,2}|[XYM]T?)[-:][0-9]+[-:][ACGTN]+[-:][ACGTN]+$",
+            "description": "chrom-pos-ref-alt with the VCF (1-based) position, e.g. 1-12345-A-G",
+        }
+    ),
+]
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -609,11 +788,11 @@ def beacon_filtering_terms(request):
     "answered to them.",
 )
 @_beacon_errors
-def beacon_datasets(request, skip: str | None = None, limit: str | None = None):
+def beacon_datasets(request, paging: Query[BeaconPageQuery]):
     user = _caller(request)
     received = request._beacon_received
     received.requested_granularity = "record"
-    received.skip, received.limit = _pagination(skip, limit)
+    received.skip, received.limit = _pagination(paging.skip, paging.limit)
     answered = _answered(user, all_datasets())
     granularity = max(
         (g for _, g in answered),
@@ -643,26 +822,37 @@ def beacon_datasets(request, skip: str | None = None, limit: str | None = None):
 # reading requests
 
 
-def _non_negative_int(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise BeaconRequestError(400, f"{name} must be a whole number, not {json.dumps(value)}.")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise BeaconRequestError(400, f"{name} must be a whole number of 0 or more, not {json.dumps(value)}.")
-    if number < 0:
-        raise BeaconRequestError(400, f"{name} must be 0 or more, not {number}.")
-    return number
+def _non_negative_int(name: str, value: Any, *, maximum: int, beyond: str) -> int:
+    """A whole number read by the core's input layer (the digits 0-9 only: "³" and "①" are refused), from
+    0 to maximum; `beyond` is the refusal of a larger one."""
+    try:
+        return whole_number(
+            value.strip() if isinstance(value, str) else value, name=name, minimum=0, maximum=maximum
+        )
+    except InputError as error:
+        if error.code == "out_of_range" and not (isinstance(value, int) and value < 0):
+            raise BeaconRequestError(400, beyond) from error
+        raise BeaconRequestError(
+            400, f"{name} must be a whole number of 0 or more, not {json.dumps(value)}."
+        ) from error
 
 
 def _pagination(skip: Any, limit: Any) -> tuple[int, int]:
     """skip counts pages (as Beacon's Skip says); limit 0 or over MAX_LIMIT is served as MAX_LIMIT."""
-    skip_n = 0 if skip in (None, "") else _non_negative_int("skip", skip)
-    if skip_n > MAX_SKIP:
-        raise BeaconRequestError(400, f"skip counts pages and may be at most {MAX_SKIP:,}.")
-    limit_n = DEFAULT_LIMIT if limit in (None, "") else _non_negative_int("limit", limit)
+    skip_n = (
+        0
+        if skip in (None, "")
+        else _non_negative_int(
+            "skip", skip, maximum=MAX_SKIP, beyond=f"skip counts pages and may be at most {MAX_SKIP:,}."
+        )
+    )
+    limit_n = (
+        DEFAULT_LIMIT
+        if limit in (None, "")
+        else _non_negative_int(
+            "limit", limit, maximum=MAX_ID, beyond=f"limit over {MAX_LIMIT:,} is served as {MAX_LIMIT:,}."
+        )
+    )
     if limit_n == 0 or limit_n > MAX_LIMIT:
         limit_n = MAX_LIMIT
     return skip_n, limit_n
@@ -766,12 +956,8 @@ def _positions(name: str, value: Any) -> list[int]:
         raise BeaconRequestError(
             400, f"{name} takes one value, or two for a bracket query; got {len(items)}."
         )
-    positions = [_non_negative_int(name, item) for item in items]
-    if any(position > MAX_POSITION for position in positions):
-        raise BeaconRequestError(
-            400, f"{name} is beyond the end of every chromosome ({MAX_POSITION:,} bases)."
-        )
-    return positions
+    beyond = f"{name} is beyond the end of every chromosome ({MAX_POSITION:,} bases)."
+    return [_non_negative_int(name, item, maximum=MAX_POSITION, beyond=beyond) for item in items]
 
 
 def _dataset_ids(value: Any) -> list[str]:
@@ -1283,25 +1469,6 @@ def _answer_variants(
     return answer
 
 
-class GVariantsQuery(Schema):
-    """Beacon v2 genomic variant parameters for a GET; all optional, checked together by the handler."""
-
-    requestedGranularity: str | None = None
-    assemblyId: str | None = None
-    referenceName: str | None = None
-    start: str | None = None
-    end: str | None = None
-    referenceBases: str | None = None
-    alternateBases: str | None = None
-    variantType: str | None = None
-    geneId: str | None = None
-    datasetIds: str | None = None
-    filters: str | None = None
-    skip: str | None = None
-    limit: str | None = None
-    includeResultsetResponses: str | None = None
-
-
 _G_VARIANTS_DESCRIPTION = (
     "Query types: sequence (referenceName, start, referenceBases, alternateBases), range (referenceName, "
     "start, end; optionally variantType, referenceBases, alternateBases), bracket (two starts, two ends), "
@@ -1348,10 +1515,7 @@ def beacon_g_variants(request, params: Query[GVariantsQuery]):
             "required": False,
             "content": {
                 "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"meta": {"type": "object"}, "query": {"type": "object"}},
-                    },
+                    "schema": REQUEST_BODY_SCHEMA,
                     "example": {
                         "meta": {"apiVersion": "v2.0"},
                         "query": {
@@ -1391,14 +1555,12 @@ def beacon_g_variants_post(request):
 @_beacon_errors
 def beacon_g_variant(
     request,
-    variant_id: str,
-    requestedGranularity: str | None = None,  # Beacon's parameter names
-    assemblyId: str | None = None,
-    datasetIds: str | None = None,
+    variant_id: VARIANT_ID,
+    params: Query[GVariantQuery],
 ):
     user = _caller(request)
     received = request._beacon_received
-    received.requested_granularity = _granularity(requestedGranularity)
+    received.requested_granularity = _granularity(params.requestedGranularity)
     received.parameters = {"variantInternalId": variant_id}
     match = _VARIANT_ID.match(variant_id.strip())
     if not match:
@@ -1411,8 +1573,8 @@ def beacon_g_variant(
     query = VariantQuery(
         variant_id=f"{chrom}-{match.group('pos')}-{match.group('ref').upper()}-{match.group('alt').upper()}"
     )
-    if assemblyId:
-        query.assembly = _assembly(assemblyId)
-    if datasetIds:
-        query.dataset_ids = _dataset_ids(datasetIds)
+    if params.assemblyId:
+        query.assembly = _assembly(params.assemblyId)
+    if params.datasetIds:
+        query.dataset_ids = _dataset_ids(params.datasetIds)
     return _answer_variants(request, user, received, query)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import Page, Rows
+from kiban.core.apikit import Page, Rows, responses
+from kiban.core.inputs import Count, Id
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -29,8 +30,8 @@ class AssignmentOut(Schema):
 
 
 class ScoresIn(Schema):
-    values: dict[int, int | None]  # criterion id -> score, null = not applicable
-    comments: dict[int, str] = {}
+    values: dict[Id, Count | None]  # criterion id -> score, null = not applicable
+    comments: dict[Id, str] = {}
 
 
 class ConflictIn(Schema):
@@ -85,7 +86,9 @@ def _own_assignment(request, assignment_id: int, perm: str) -> Assignment:
     return assignment
 
 
-@router.get("/assignments", response=list[AssignmentOut], summary="My review work in open rounds")
+@router.get(
+    "/assignments", response=responses(list[AssignmentOut], 403), summary="My review work in open rounds"
+)
 @paginate(Page)
 def my_assignments(request):
     require(request.user, "reviews.list_assignments")
@@ -94,10 +97,10 @@ def my_assignments(request):
 
 @router.post(
     "/assignments/{assignment_id}/scores",
-    response=AssignmentOut,
+    response=responses(AssignmentOut, 400, 403, 404, 409),
     summary="Submit my scores, once (the assigned reviewer without a conflict)",
 )
-def scores_submit(request, assignment_id: int, payload: ScoresIn):
+def scores_submit(request, assignment_id: Id, payload: ScoresIn):
     assignment = _own_assignment(request, assignment_id, "reviews.view_assignment")
     assignment = services.scores_submit(
         assignment=assignment, values=payload.values, comments=payload.comments, actor=request.user
@@ -107,20 +110,20 @@ def scores_submit(request, assignment_id: int, payload: ScoresIn):
 
 @router.post(
     "/assignments/{assignment_id}/conflict",
-    response=ConflictOut,
+    response=responses(ConflictOut, 400, 403, 404, 409),
     summary="Declare a conflict of interest (the assigned reviewer)",
 )
-def conflict_declare(request, assignment_id: int, payload: ConflictIn):
+def conflict_declare(request, assignment_id: Id, payload: ConflictIn):
     assignment = _own_assignment(request, assignment_id, "reviews.declare_conflict")
     return services.conflict_declare(assignment=assignment, reason=payload.reason, actor=request.user)
 
 
 @router.get(
     "/rounds/{round_id}/aggregate",
-    response=AggregateOut,
+    response=responses(AggregateOut, 403, 404),
     summary="A round's aggregate, conflicted reviewers and not-applicable scores left out (its managers)",
 )
-def round_aggregate(request, round_id: int):
+def round_aggregate(request, round_id: Id):
     round_ = ReviewRound.objects.select_related("rubric", "content_type").filter(pk=round_id).first()
     if round_ is None:
         raise Http404(_("No review round has id %(id)s.") % {"id": round_id})

@@ -1,8 +1,10 @@
 """GA4GH Beacon v2 at /api/beacon/: every answer, errors included, validates against the official schemas.
 
 The schemas are read offline from ../shared/reference/beacon-v2 beside the repository (framework/json and
-models-deref); every $ref resolves to a file there and nothing is fetched from the network. The panel is a
-small VCF written below and ingested by the engine, once per test run, as a GRCh38 and a GRCh37 dataset.
+models-deref); every $ref resolves to a file there and nothing is fetched from the network. Without them (a
+plain clone) the tests that validate are skipped, naming the path; KIBAN_REQUIRE_REFERENCE=1 fails them. The
+panel is a small VCF written below and ingested by the engine, once per test run, as a GRCh38 and a GRCh37
+dataset.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 from kiban.core.choices import Role
+from kiban.core.reference import REFERENCE_DIR, reference_path
 from kiban.core.services import api_token_create
 from kiban.core.testing import (
     ALL_ROLES,
@@ -32,8 +35,7 @@ from kiban.core.testing import (
 from kiban.genome import engine
 from kiban.genome.datasets import genome_root
 
-REPOSITORY = Path(__file__).resolve().parents[4]
-SCHEMAS = (REPOSITORY / ".." / "shared" / "reference" / "beacon-v2").resolve()
+SCHEMAS = REFERENCE_DIR / "beacon-v2"
 
 # ---------------------------------------------------------------------------------------------------------
 # the official schemas, offline
@@ -65,10 +67,7 @@ def _offline(uri: str):
 
 @functools.cache
 def _registry() -> Registry:
-    assert SCHEMAS.is_dir(), (
-        f"The Beacon v2 schemas are expected in {SCHEMAS} "
-        "(../shared/reference/beacon-v2 beside the repository)."
-    )
+    reference_path("beacon-v2")
     resources = [
         (
             path.as_uri(),
@@ -81,8 +80,7 @@ def _registry() -> Registry:
 
 @functools.cache
 def _validator(schema: str) -> Draft202012Validator:
-    path = SCHEMAS / schema
-    assert path.is_file(), path
+    path = reference_path(f"beacon-v2/{schema}")
     return Draft202012Validator({"$ref": path.as_uri()}, registry=_registry(), format_checker=FORMATS)
 
 
