@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kiban.core.audit import audited_save
 from kiban.core.errors import unique_or_conflict
 from kiban.core.fiscal import FiscalYear
+from kiban.core.inputs import MAX_COUNT
 from kiban.core.models import Organisation, User
 from kiban.core.money import format_yen
 
@@ -195,6 +196,13 @@ def invoice_line_add(
         raise ValidationError(_("Say what the item is."), code="line_description")
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValidationError(_("The quantity must be a whole number of at least 1."), code="line_quantity")
+    if quantity > MAX_COUNT:
+        # Bounded on its own: at a unit price of 0 the line's amount bounds nothing.
+        raise ValidationError(
+            _("The quantity may not exceed %(limit)s."),
+            code="line_quantity",
+            params={"limit": f"{MAX_COUNT:,}"},
+        )
     unit_price_yen = _whole_yen(unit_price_yen, what=_("The unit price"))
     if unit_price_yen < 0:
         raise ValidationError(_("A unit price cannot be negative."), code="line_price")

@@ -229,6 +229,7 @@ def test_an_invoice_that_would_overdraw_the_deposit_is_not_issued_and_takes_no_n
         (1, -1, "A unit price cannot be negative."),
         (1, 1.5, "The unit price must be a whole number of yen."),
         (2, 600_000_000_000, "An invoice line may not exceed ¥1,000,000,000,000."),
+        (2**31, 0, "The quantity may not exceed 2,147,483,647."),
     ],
 )
 def test_invoice_lines_are_checked(deposit, facility, operator, quantity, price, message):
