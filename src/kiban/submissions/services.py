@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from kiban.core.audit import audited_save
+from kiban.core.errors import StateConflict
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import registered_refusals
 from kiban.core.services import notification_send
@@ -178,7 +179,7 @@ def _transition(
             submission.refresh_from_db()
         refusal = transition_refusal(submission, action)
         if refusal:
-            raise ValidationError(refusal, "illegal_transition")
+            raise StateConflict(refusal, "illegal_transition")
         if check is not None:
             check()
         getattr(submission, spec.method)()

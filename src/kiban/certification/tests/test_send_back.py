@@ -112,7 +112,7 @@ def test_the_api_returns_an_application(submitted_application, agency_user, hub_
     assert response.status_code == 200
     assert response.json()["state"] == ApplicationState.RETURNED
     again = signed_in(agency_user).post(url, data=body, content_type="application/json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == (
         "Only a request waiting for screening or review can be returned for changes; "
         "this one is returned for changes."
@@ -144,7 +144,7 @@ def test_the_hub_withdraws_an_application_not_yet_decided(submitted_application,
         data=json.dumps({}),
         content_type="application/json",
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == "A request that is withdrawn can no longer be withdrawn."
 
 
