@@ -105,6 +105,14 @@ class Submission(FSMModelMixin, models.Model):
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
 
+    @property
+    def is_returned(self) -> bool:
+        return self.state == S.RETURNED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == S.ACCEPTED
+
     # --- the transitions; call them through the services, which check, audit and notify
     @transition(field="state", source=S.DRAFT, target=S.SUBMITTED, conditions=[_uses(S.SUBMITTED)])
     def submit(self) -> None:
