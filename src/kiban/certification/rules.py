@@ -79,7 +79,8 @@ register_refusals(
         "certification.view_certificationapplication": _("You may not see this application."),
         "certification.add_certificationapplication": _("Only hub staff apply for certification."),
         "certification.change_certificationapplication": _(
-            "Only the applicant's hub staff change an application, and only while it is a draft."
+            "Only the applicant's hub staff change an application, and only while it is a draft or "
+            "returned for changes."
         ),
         "certification.submit_certificationapplication": _(
             "Only the applicant's hub staff submit an application."

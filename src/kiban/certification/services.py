@@ -47,7 +47,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require_draft(application: CertificationApplication) -> None:
+def _require_editable(application: CertificationApplication) -> None:
     """A draft, or an application returned for changes, may be edited; nothing else."""
     if not application.is_editable:
         raise ValidationError(
@@ -113,7 +113,7 @@ def application_update_statements(
     actor: User,
 ) -> CertificationApplication:
     """The applicant's statements for requirements A–D."""
-    _require_draft(application)
+    _require_editable(application)
     application.hub_statement = hub_statement.strip()
     application.organisation_statement = organisation_statement.strip()
     application.track_record_statement = track_record_statement.strip()
@@ -212,7 +212,7 @@ def function_response_save(
     actor: User,
 ) -> FunctionResponse:
     """Whether one function is in place, inside the hub or (class ② only) through named partners."""
-    _require_draft(application)
+    _require_editable(application)
     partners, description = list(partners or []), description.strip()
     _check_response(
         application=application, item=item, provision=provision, partners=partners, description=description
@@ -233,7 +233,7 @@ def function_responses_save(
 ) -> list[FunctionResponse]:
     """The whole table at once: every row is checked first; one bad row saves nothing and each bad row's
     message is returned under its item code."""
-    _require_draft(application)
+    _require_editable(application)
     items = FunctionItem.objects.in_bulk(list(answers))
     errors: dict[str, list[str]] = {}
     rows = []
@@ -266,7 +266,7 @@ def staff_member_add(
     actor: User,
 ) -> StaffMember:
     """One person on the roster; FTE from 0 to 1 per role and at most 1 per person across roles."""
-    _require_draft(application)
+    _require_editable(application)
     person_name = " ".join(person_name.split())
     if role.category != FunctionCategory.STAFF:
         raise ValidationError(_("“%(item)s” is not a staff role (人員).") % {"item": role.name}, "not_a_role")
@@ -312,7 +312,7 @@ def staff_member_add(
 
 
 def staff_member_remove(*, member: StaffMember, actor: User) -> None:
-    _require_draft(member.application)
+    _require_editable(member.application)
     audited_delete(member, actor=actor, reason=_("Removed from the roster"))
 
 
@@ -320,7 +320,7 @@ def reported_outcomes_save(
     *, application: CertificationApplication, counts: dict[tuple[int, str], int], actor: User
 ) -> list[ReportedOutcome]:
     """The institution's own outcome figures, by fiscal year and kind, for the round's last five years."""
-    _require_draft(application)
+    _require_editable(application)
     years = application.round.outcome_fiscal_years
     for (year, kind), count in counts.items():
         if year not in years:
@@ -358,7 +358,7 @@ def training_record_add(
     actor: User,
 ) -> TrainingRecord:
     """A training programme the institution ran for specialists or researchers."""
-    _require_draft(application)
+    _require_editable(application)
     if item.category != FunctionCategory.TRAINING:
         raise ValidationError(_("“%(item)s” is not a training item.") % {"item": item.name}, "not_training")
     if not title.strip():
@@ -380,7 +380,7 @@ def training_record_add(
 
 
 def training_record_remove(*, record: TrainingRecord, actor: User) -> None:
-    _require_draft(record.application)
+    _require_editable(record.application)
     audited_delete(record, actor=actor, reason=_("Training record removed"))
 
 
@@ -388,7 +388,7 @@ def application_attach(
     *, application: CertificationApplication, upload: UploadedFile, description: str, actor: User
 ) -> Attachment:
     """Evidence for the application (organisation charts, rules, training records …), while it is a draft."""
-    _require_draft(application)
+    _require_editable(application)
     return attachment_create(target=application, upload=upload, uploaded_by=actor, description=description)
 
 

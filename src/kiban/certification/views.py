@@ -252,7 +252,7 @@ def application_detail(request, pk: int):
 
 @login_required
 def application_statements(request, pk: int):
-    """The applicant's hub staff, while a draft: requirements A–D."""
+    """The applicant's hub staff, while editable: requirements A–D."""
     application = _editable(request, pk)
     form = StatementsForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +274,7 @@ def application_statements(request, pk: int):
 
 @login_required
 def application_functions(request, pk: int):
-    """The applicant's hub staff, while a draft: the function table, class by class and column by column."""
+    """The applicant's hub staff, while editable: the function table, class by class and column by column."""
     application = _editable(request, pk)
     application = selectors.application_detail(pk=application.pk)
     items = list(selectors.function_items(categories=selectors.ANSWERED_CATEGORIES))
@@ -345,7 +345,7 @@ def _roster_organisations(application: CertificationApplication):
 
 @login_required
 def application_staff(request, pk: int):
-    """The applicant's hub staff, while a draft: the roster by the source's roles, with FTE."""
+    """The applicant's hub staff, while editable: the roster by the source's roles, with FTE."""
     application = _editable(request, pk)
     form = StaffMemberForm(
         request.POST or None,
@@ -386,7 +386,7 @@ def staff_remove(request, pk: int, member_pk: int):
 
 @login_required
 def application_outcomes(request, pk: int):
-    """The applicant's hub staff, while a draft: its own outcome figures for the last five fiscal years."""
+    """The applicant's hub staff, while editable: its own outcome figures for the last five fiscal years."""
     application = _editable(request, pk)
     form = OutcomesForm(
         request.POST or None,
@@ -412,7 +412,7 @@ def application_outcomes(request, pk: int):
 
 @login_required
 def application_training(request, pk: int):
-    """The applicant's hub staff, while a draft: training of specialists and researchers."""
+    """The applicant's hub staff, while editable: training of specialists and researchers."""
     application = _editable(request, pk)
     form = TrainingRecordForm(
         request.POST or None, initial={"fiscal_year": application.round.fiscal_year - 1}
@@ -449,7 +449,7 @@ def training_remove(request, pk: int, record_pk: int):
 @login_required
 @require_POST
 def application_attach(request, pk: int):
-    """The applicant's hub staff, while a draft: attach evidence."""
+    """The applicant's hub staff, while editable: attach evidence."""
     application = _editable(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():

@@ -1,6 +1,6 @@
 """How an HTML page answers a bad parameter (PageError and page_errors) and pages through a list (?page=).
 
-API lists page with limit and offset instead (kiban.core.api); this module is for the pages people read.
+API lists page with limit and offset instead (kiban.core.apikit); this module is for the pages people read.
 """
 
 from collections.abc import Callable, Sequence

@@ -69,6 +69,8 @@ register_refusals(
         ),
         "reviews.declare_conflict": _("Only the reviewer can declare their own conflict of interest."),
         "reviews.add_reviewround": _("Only those who manage this item's review may open a round on it."),
-        "reviews.manage_reviewround": _("Only those who manage this item's review may open its round."),
+        "reviews.manage_reviewround": _(
+            "Only those who manage this item's review may open, close, staff or decide its rounds."
+        ),
     }
 )
