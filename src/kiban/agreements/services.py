@@ -1,9 +1,9 @@
 """Writes of agreements: drafting, sending, signing (with the signed file), ending and expiring them.
 
-Every function is keyword-only and runs in one transaction; what it saves carries a `_change_reason` and the
-acting user, so the audit trail says who did what, when and why. A transition the agreement's state does not
-allow is refused with a message saying where it stands. Who may act is decided by the app whose record the
-agreement is about (`registry.AgreementAdapter.can_manage`).
+Every function is keyword-only and runs in one transaction; what it saves goes through
+kiban.core.audit.audited_save with the acting user, so the audit trail says who did what, when and why.
+A transition the agreement's state does not allow is refused with a message saying where it stands.
+The app whose record the agreement is about decides who may act (`registry.AgreementAdapter.can_manage`).
 """
 
 import datetime
