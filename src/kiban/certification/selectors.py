@@ -390,10 +390,6 @@ def submission_problems(*, application: CertificationApplication) -> list[str]:
 
 
 # --- rounds, certificates and calls
-def round_list() -> models.QuerySet[CertificationRound]:
-    return CertificationRound.objects.all()
-
-
 def open_rounds(*, on: datetime.date) -> models.QuerySet[CertificationRound]:
     return CertificationRound.objects.filter(opens_on__lte=on, closes_on__gte=on)
 

@@ -26,7 +26,7 @@ from kiban.programmes.models import Programme
 from kiban.reviews.models import ReviewRound
 from kiban.reviews.services import review_rounds_close_for
 
-from .choices import NEXT_STAGE, PIPELINE, GateOutcome, Origin, OutcomeKind, ProgrammeSlot, Stage
+from .choices import PIPELINE, GateOutcome, Origin, OutcomeKind, ProgrammeSlot, Stage
 from .icd10 import normalise_icd10
 from .models import (
     CompanyInterest,
@@ -70,11 +70,6 @@ def _check_date(day: datetime.date, what: str) -> None:
             _("%(what)s cannot be dated in the future (%(date)s).") % {"what": what, "date": day.isoformat()},
             "future_date",
         )
-
-
-def hub_staff_of(hub_id: int) -> list[User]:
-    """The active hub staff of a hub and of its sharing institutions."""
-    return list(hub_staff_for(organisation_id=hub_id))
 
 
 def _origin(hub: Organisation, institution: Organisation) -> str:
@@ -172,7 +167,7 @@ def seed_register(
         audited_save(seed, actor=actor, reason=reason)
         _set_team(seed, team or [], actor, reason)
         notification_send(
-            recipients=[u for u in [*hub_staff_of(hub.pk), pi] if u.pk != actor.pk],
+            recipients=[u for u in [*hub_staff_for(organisation_id=hub.pk), pi] if u.pk != actor.pk],
             subject=_("Seed registered at %(hub)s: %(title)s") % {"hub": hub.name, "title": seed.title},
             body=_("%(actor)s registered the seed with %(pi)s as principal investigator.")
             % {"actor": actor, "pi": pi},
@@ -333,10 +328,6 @@ def seed_decision_apply(
     return gate
 
 
-def next_stage(seed: Seed) -> str | None:
-    return NEXT_STAGE.get(seed.stage)
-
-
 # --- yearly records
 def _translational_programme() -> Programme:
     programme = Programme.objects.filter(code=TRANSLATIONAL_PROGRAMME_CODE).first()
@@ -438,7 +429,7 @@ def progress_report_submit(
     with transaction.atomic():
         audited_save(report, actor=actor, reason=_("Progress report submitted"))
         notification_send(
-            recipients=[u for u in hub_staff_of(seed.hub_id) if u.pk != actor.pk],
+            recipients=[u for u in hub_staff_for(organisation_id=seed.hub_id) if u.pk != actor.pk],
             subject=_("Progress report: %(title)s") % {"title": seed.title},
             body=_("%(actor)s reported progress for %(year)s.")
             % {"actor": actor, "year": FiscalYear(fiscal_year).label},
@@ -519,7 +510,7 @@ def interest_register(*, seed: Seed, message: str = "", actor: User) -> CompanyI
     duplicate = _("%(company)s already registered interest in this seed.") % {"company": company.name}
     with unique_or_conflict(duplicate, "duplicate_interest"):
         audited_save(interest, actor=actor, reason=_("Company interest registered"))
-        recipients = [*hub_staff_of(seed.hub_id), seed.pi]
+        recipients = [*hub_staff_for(organisation_id=seed.hub_id), seed.pi]
         notification_send(
             recipients=recipients,
             subject=_("%(company)s is interested in %(title)s")
