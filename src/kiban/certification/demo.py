@@ -13,6 +13,7 @@ from django.utils import timezone
 from kiban.core.choices import Role
 from kiban.core.demo import demo_user, save_demo_record
 from kiban.core.models import Organisation, User
+from kiban.core.selectors import hub_group_ids
 from kiban.programmes.models import Programme
 from kiban.submissions.models import Call
 
@@ -171,7 +172,7 @@ def _state_outcomes(application: CertificationApplication, staff: User, index: i
     """The institution's own figures: what S1 records, except that every third hub states one trial
     notification more in the first year (so the page has differences to flag)."""
     years = application.round.outcome_fiscal_years
-    organisation_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+    organisation_ids = set(hub_group_ids([application.organisation.pk]))
     recorded = selectors.s1_outcome_counts(organisation_ids=organisation_ids, fiscal_years=years)
     counts = {(year, kind): recorded[year].get(kind, 0) for year in years for kind in OutcomeKind.values}
     if index % 3 == 0:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kiban.core.choices import Role
 from kiban.core.models import User
+from kiban.core.selectors import hub_group_ids
 from kiban.reviews.models import Decision
 
 from . import selectors, services
@@ -47,7 +48,7 @@ class CertificationApplicationAdapter:
         partners = set(target.responses.exclude(partners=None).values_list("partners", flat=True)) | set(
             target.staff.values_list("organisation_id", flat=True)
         )
-        return selectors.outcome_organisation_ids(organisation=target.organisation) | partners
+        return set(hub_group_ids([target.organisation.pk])) | partners
 
     def conflict_user_ids(self, target: CertificationApplication) -> set[int]:
         return {pk for pk in (target.created_by_id, target.submitted_by_id) if pk}

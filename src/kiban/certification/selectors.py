@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kiban.core.choices import Role
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
-from kiban.core.selectors import active_users_with_role, hub_scope_ids, role_organisation_ids
+from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_scope_ids, role_organisation_ids
 from kiban.submissions.models import Call
 
 from .choices import (
@@ -256,11 +256,6 @@ def person_fte(
 
 
 # --- outcomes: the institution's own figures beside the S1 pipeline's records
-def outcome_organisation_ids(*, organisation: Organisation) -> set[int]:
-    """The hub and the institutions that share its work (分担機関): S1 records of both count for the hub."""
-    return {organisation.pk, *organisation.sharing_institutions.values_list("pk", flat=True)}
-
-
 def s1_outcome_counts(*, organisation_ids: set[int], fiscal_years: list[int]) -> dict[int, dict[str, int]]:
     """What the seed pipeline (S1) records for the organisations per fiscal year, with no re-typing."""
     from kiban.seeds.selectors import outcome_counts_by_year
@@ -328,7 +323,7 @@ def outcome_comparison(*, application: CertificationApplication) -> OutcomeCompa
     years = application.round.outcome_fiscal_years
     kinds = list(OutcomeKind.values)
     reported = {(o.fiscal_year, o.kind): o.count for o in application.outcomes.all()}
-    organisation_ids = outcome_organisation_ids(organisation=application.organisation)
+    organisation_ids = set(hub_group_ids([application.organisation.pk]))
     recorded = s1_outcome_counts(organisation_ids=organisation_ids, fiscal_years=years)
     cells = {
         (year, kind): OutcomeCell(
@@ -355,7 +350,7 @@ def submission_problems(*, application: CertificationApplication) -> list[str]:
     staff_by_role: dict[int, list[StaffMember]] = defaultdict(list)
     for member in application.staff.all():
         staff_by_role[member.role_id].append(member)
-    hub_ids = outcome_organisation_ids(organisation=application.organisation)
+    hub_ids = set(hub_group_ids([application.organisation.pk]))
     for item in function_items(categories=ANSWERED_CATEGORIES):
         response = responses.get(item.pk)
         in_place = response is not None and response.is_in_place

@@ -16,6 +16,7 @@ from kiban.core.choices import Role
 from kiban.core.errors import is_unique_violation, unique_or_conflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
+from kiban.core.selectors import hub_group_ids
 from kiban.core.services import attachment_create, notification_send
 from kiban.submissions import services as lifecycle
 from kiban.submissions.models import Call
@@ -155,7 +156,7 @@ def _check_response(
                 _("Name the partner organisation(s) through which “%(item)s” is in place.") % {"item": name},
                 "partners_required",
             )
-        hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+        hub_ids = set(hub_group_ids([application.organisation.pk]))
         inside = [p for p in partners if p.pk in hub_ids]
         if inside:
             raise ValidationError(
@@ -278,7 +279,7 @@ def staff_member_add(
             _("FTE is the share of a full-time post, from 0 to 1; %(fte)s is outside it.") % {"fte": fte},
             "fte_range",
         )
-    hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+    hub_ids = set(hub_group_ids([application.organisation.pk]))
     if role.function_class != FunctionClass.THROUGH_PARTNERS and organisation.pk not in hub_ids:
         raise ValidationError(
             _("%(role)s is a class %(mark)s role: the person must work in the hub, not at %(organisation)s.")

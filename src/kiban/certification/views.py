@@ -19,7 +19,7 @@ from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
 from kiban.core.pages import PageError, page_errors, paginate
 from kiban.core.permissions import require
-from kiban.core.selectors import attachments_for
+from kiban.core.selectors import attachments_for, hub_group_ids
 from kiban.reviews.registry import adapter_for
 from kiban.submissions import services as lifecycle
 from kiban.submissions.models import Call
@@ -278,7 +278,7 @@ def application_functions(request, pk: int):
     application = _editable(request, pk)
     application = selectors.application_detail(pk=application.pk)
     items = list(selectors.function_items(categories=selectors.ANSWERED_CATEGORIES))
-    hub_ids = selectors.outcome_organisation_ids(organisation=application.organisation)
+    hub_ids = set(hub_group_ids([application.organisation.pk]))
     initial_rows = {
         r.item_id: {
             "provision": r.provision,
@@ -338,7 +338,7 @@ def application_functions(request, pk: int):
 def _roster_organisations(application: CertificationApplication):
     """The hub and, for class ② roles, any partner organisation."""
     return Organisation.objects.order_by("kind", "name").filter(
-        Q(pk__in=selectors.outcome_organisation_ids(organisation=application.organisation))
+        Q(pk__in=set(hub_group_ids([application.organisation.pk])))
         | ~Q(kind__in=["ministry", "funding_agency"])
     )
 

@@ -8,6 +8,7 @@ import pytest
 from kiban.certification import selectors, services
 from kiban.certification.choices import OutcomeKind
 from kiban.core.models import Organisation
+from kiban.core.selectors import hub_group_ids
 from kiban.core.testing import signed_in
 from kiban.seeds import services as seeds
 from kiban.seeds.selectors import outcome_counts
@@ -107,4 +108,4 @@ def test_differences_from_the_institutions_own_figures_are_flagged(application, 
 
 def test_sharing_institutions_count_for_their_hub(application, hub):
     sharing = Organisation.objects.create(name="分担機関大学", kind="university", lead_organisation=hub)
-    assert selectors.outcome_organisation_ids(organisation=hub) == {hub.pk, sharing.pk}
+    assert set(hub_group_ids([hub.pk])) == {hub.pk, sharing.pk}
