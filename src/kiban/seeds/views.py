@@ -32,7 +32,6 @@ from .forms import (
     StageGateOpenForm,
 )
 from .models import Milestone, Seed
-from .reviewing import SeedStageGateAdapter
 from .rules import seed_scope
 from .tables import SeedTable
 
@@ -298,10 +297,6 @@ def stage_gate_open(request, pk: int):
     form = StageGateOpenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _errors(form))
-        return redirect(seed)
-    refusal = SeedStageGateAdapter().review_refusal(seed)
-    if refusal:
-        messages.error(request, refusal)
         return redirect(seed)
     try:
         round_ = review_round_open(target=seed, **form.cleaned_data, actor=request.user)
