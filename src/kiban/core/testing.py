@@ -195,6 +195,13 @@ def page_text(response) -> str:
     return text_of(re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S))
 
 
+def page_error_message(response) -> str:
+    """The message of a page that answered a bad parameter (kiban.core.pages.PageError)."""
+    found = re.search(r'id="error-message">(.*?)</span>', response.content.decode(), flags=re.S)
+    assert found, "the page shows no error message"
+    return found.group(1)
+
+
 class _TableReader(HTMLParser):
     def __init__(self, table_id: str):
         super().__init__()

@@ -1,20 +1,14 @@
 """The one page component: ?page= read strictly, lists paged alike, a bad parameter a readable page."""
 
-import re
-
 import pytest
 from django.test import Client, RequestFactory
 
 from kiban.core.choices import Role
 from kiban.core.models import Notification, Organisation
 from kiban.core.pages import MAX_PAGE, PageError, page_errors, page_number, paginate
-from kiban.core.testing import client_for
+from kiban.core.testing import client_for, page_error_message
 
 factory = RequestFactory()
-
-
-def _error(response) -> str:
-    return re.search(r'id="error-message">(.*?)</span>', response.content.decode(), flags=re.S).group(1)
 
 
 @pytest.mark.parametrize(("raw", "number"), [(None, 1), ("", 1), ("1", 1), ("12", 12), (" 3 ", 3)])
@@ -77,7 +71,7 @@ def test_page_errors_turns_a_page_error_into_a_page_with_its_status_and_message(
 
     response = view(factory.get("/"))
     assert response.status_code == 404
-    assert _error(response) == "No such thing &lt;here&gt;."
+    assert page_error_message(response) == "No such thing &lt;here&gt;."
 
 
 @pytest.fixture
@@ -101,7 +95,7 @@ def test_every_list_answers_a_bad_page_with_a_readable_page(alice, organisations
 
     # then it answers 400 or 404 with the reason, never a server error
     assert response.status_code == status
-    assert _error(response) == (
+    assert page_error_message(response) == (
         message or f"Page 99 is past the last page, {2 if 'organisations' in url else 1}."
     )
 
@@ -133,7 +127,7 @@ def test_the_audit_trail_answers_a_bad_page_with_a_readable_page(db):
     # "²".isdigit() is true and int("²") fails: the hand-made check this replaces answered 500
     response = client_for(Role.AUDITOR).get("/audit/", {"page": "²"})
     assert response.status_code == 400
-    assert _error(response) == "Page: Enter a whole number."
+    assert page_error_message(response) == "Page: Enter a whole number."
 
 
 HTML_LISTS = [
@@ -159,9 +153,9 @@ def test_every_html_list_reads_its_page_through_the_one_component(db, url, role)
 
     # then each answer is a readable 400 or 404 page naming the problem
     assert client.get(url).status_code == 200
-    assert (unreadable.status_code, _error(unreadable)) == (400, "Page: Enter a whole number.")
+    assert (unreadable.status_code, page_error_message(unreadable)) == (400, "Page: Enter a whole number.")
     assert past_the_end.status_code == 404
-    assert _error(past_the_end).startswith("Page 99999 is past the last page, ")
+    assert page_error_message(past_the_end).startswith("Page 99999 is past the last page, ")
 
 
 @pytest.mark.parametrize(
@@ -179,4 +173,4 @@ def test_an_unreadable_filter_is_a_400_page_naming_it_not_a_silently_unfiltered_
     response = client_for(Role.MINISTRY_OFFICIAL).get(url)
     assert response.status_code == 400
     assert "Content-Disposition" not in response
-    assert _error(response) == message
+    assert page_error_message(response) == message

@@ -18,6 +18,7 @@ from kiban.core.testing import (
     assert_permission_matrix,
     client_for,
     downloaded,
+    page_error_message,
     page_text,
     table_rows,
     text_of,
@@ -45,10 +46,6 @@ def reader(db):
     """A biobank curator, who sees the exact counts (genome.view_exact_counts); every other signed-in user
     sees them through disclosure control (the *_masked_* tests)."""
     return client_for(Role.BIOBANK_CURATOR)
-
-
-def _error(response) -> str:
-    return re.search(r'id="error-message">(.*?)</span>', response.content.decode(), flags=re.S).group(1)
 
 
 def _form_errors(response) -> list[str]:
@@ -134,7 +131,7 @@ def test_search_for_something_unreadable_explains_the_accepted_forms(reader, sma
 
     # then a 400 page names the problem and every accepted form
     assert response.status_code == 400
-    assert _error(response) == (
+    assert page_error_message(response) == (
         f"{problem} Search for a variant id (1-12345-A-G or chr1-12345-A-G), an rsID (rs123), "
         "a region (1:100000-200000 or chrX:100000-200000) or a gene symbol (BRCA2)."
     )
@@ -143,7 +140,10 @@ def test_search_for_something_unreadable_explains_the_accepted_forms(reader, sma
 def test_search_for_a_region_on_an_unknown_chromosome_is_refused(reader, small_panel):
     response = reader.get(f"{BASE}/search/", {"q": "chr99:1-100"})
     assert response.status_code == 400
-    assert _error(response) == "Unknown chromosome “99”: use 1–22, X, Y or MT, with or without “chr”."
+    assert (
+        page_error_message(response)
+        == "Unknown chromosome “99”: use 1–22, X, Y or MT, with or without “chr”."
+    )
 
 
 # --- the variant page ------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_a_download_over_10_mb_is_refused_with_the_reason(reader, small_panel):
 
     # then a 400 page says the limit and what to do instead; the same region still shows as a table
     assert response.status_code == 400
-    assert _error(response) == (
+    assert page_error_message(response) == (
         "A download covers at most 10 Mb; 2:1-10000001 spans 10,000,001 bp. "
         "Choose a shorter region, or page through the API."
     )
@@ -449,7 +449,7 @@ def test_a_download_over_10_mb_is_refused_with_the_reason(reader, small_panel):
 def test_an_unknown_download_format_is_refused(reader, small_panel):
     response = reader.get(f"{BASE}/region/?{SERIES_REGION}&download=xlsx")
     assert response.status_code == 400
-    assert _error(response) == "Downloads come as tsv or parquet, not “xlsx”."
+    assert page_error_message(response) == "Downloads come as tsv or parquet, not “xlsx”."
 
 
 # --- the allele-frequency spectrum -----------------------------------------------------------------------
@@ -568,7 +568,7 @@ def test_unknown_or_malformed_addresses_are_readable_error_pages(reader, small_p
 
     # then the page says what, with the right status, never a server error
     assert response.status_code == status
-    assert _error(response) == message
+    assert page_error_message(response) == message
 
 
 # --- who may open the pages, and their queries -----------------------------------------------------------
