@@ -347,6 +347,12 @@ class TrainingRecord(models.Model):
         return self.title
 
 
+class CertificateQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "CertificateQuerySet":
+        """The certificates that certify on the day: from their first day to their last, both included."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+
 class Certificate(models.Model):
     """The minister's certification of an institution (橋渡し研究支援機関), valid from one date to another."""
 
@@ -375,6 +381,7 @@ class Certificate(models.Model):
         User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
     )
     history = HistoricalRecords()
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

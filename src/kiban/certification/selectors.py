@@ -398,22 +398,16 @@ def certificate_list() -> models.QuerySet[Certificate]:
 
 def certified_institutions(*, on: datetime.date) -> models.QuerySet[Certificate]:
     """The certificates valid on the day: one row per certified institution."""
-    return certificate_list().filter(valid_from__lte=on, valid_until__gte=on)
+    return certificate_list().valid_on(on)
 
 
 def valid_certificate(*, organisation: Organisation, on: datetime.date) -> Certificate | None:
-    return (
-        Certificate.objects.filter(organisation=organisation, valid_from__lte=on, valid_until__gte=on)
-        .order_by("-valid_until")
-        .first()
-    )
+    return Certificate.objects.filter(organisation=organisation).valid_on(on).order_by("-valid_until").first()
 
 
 def is_certified(organisation: Organisation, on: datetime.date) -> bool:
     """Whether the institution holds a certificate valid on the day; an expired one certifies nothing."""
-    return Certificate.objects.filter(
-        organisation=organisation, valid_from__lte=on, valid_until__gte=on
-    ).exists()
+    return Certificate.objects.filter(organisation=organisation).valid_on(on).exists()
 
 
 def call_list() -> models.QuerySet[Call]:
