@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kiban.core.apikit import ApiError, Page, Rows, responses
+from kiban.core.inputs import Count, Id, Year
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
 from kiban.submissions.models import Call
@@ -108,9 +109,9 @@ class ApplicationOut(ApplicationSummaryOut):
 
 
 class ApplicationIn(Schema):
-    round_id: int
-    organisation_id: int
-    renews_id: int | None = None
+    round_id: Id
+    organisation_id: Id
+    renews_id: Id | None = None
 
 
 class StatementsIn(Schema):
@@ -122,7 +123,7 @@ class StatementsIn(Schema):
 
 class ResponseIn(Schema):
     provision: str
-    partner_ids: list[int] = []
+    partner_ids: list[Id] = []
     description: str = ""
 
 
@@ -130,14 +131,14 @@ class StaffIn(Schema):
     role: str
     person_name: str
     title: str = ""
-    organisation_id: int
+    organisation_id: Id
     fte: Decimal
 
 
 class OutcomeIn(Schema):
-    fiscal_year: int
+    fiscal_year: Year
     kind: str
-    count: int
+    count: Count
 
 
 class ReturnIn(Schema):
@@ -160,7 +161,7 @@ class CallOut(Schema):
 
 
 class EntryIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     title: str
 
 
@@ -280,7 +281,7 @@ def certificate_list(request, on: datetime.date | None = None, valid_only: bool 
 @router.get(
     "/certificates/{certificate_id}", response=responses(CertificateOut, 403, 404), summary="One certificate"
 )
-def certificate_detail(request, certificate_id: int, on: datetime.date | None = None):
+def certificate_detail(request, certificate_id: Id, on: datetime.date | None = None):
     require(request.user, "certification.view_certificate")
     certificate = get_object_or_404(selectors.certificate_list(), pk=certificate_id)
     return _certificate_out(certificate, _day(on))
@@ -291,7 +292,7 @@ def certificate_detail(request, certificate_id: int, on: datetime.date | None = 
     response=responses(EligibilityOut, 404),
     summary="Whether an institution is certified on a day (any signed-in user)",
 )
-def eligibility(request, organisation_id: int, on: datetime.date | None = None):
+def eligibility(request, organisation_id: Id, on: datetime.date | None = None):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     day = _day(on)
     certificate = selectors.valid_certificate(organisation=organisation, on=day)
@@ -343,7 +344,7 @@ def application_create(request, payload: ApplicationIn):
     response=responses(ApplicationOut, 403, 404),
     summary="One application in full",
 )
-def application_detail(request, application_id: int):
+def application_detail(request, application_id: Id):
     return _application_out(request, application_id)
 
 
@@ -352,7 +353,7 @@ def application_detail(request, application_id: int):
     response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Requirements A–D",
 )
-def application_statements(request, application_id: int, payload: StatementsIn):
+def application_statements(request, application_id: Id, payload: StatementsIn):
     application = _visible(request, application_id, change=True)
     services.application_update_statements(application=application, actor=request.user, **payload.dict())
     return _application_out(request, application_id)
@@ -363,7 +364,7 @@ def application_statements(request, application_id: int, payload: StatementsIn):
     response=responses(ResponseOut, 400, 403, 404, 409),
     summary="Whether one function is in place (partners for class ② only)",
 )
-def function_response(request, application_id: int, item_code: str, payload: ResponseIn):
+def function_response(request, application_id: Id, item_code: str, payload: ResponseIn):
     application = _visible(request, application_id, change=True)
     item = get_object_or_404(FunctionItem, code=item_code)
     partners = list(Organisation.objects.filter(pk__in=payload.partner_ids))
@@ -390,7 +391,7 @@ def function_response(request, application_id: int, item_code: str, payload: Res
     response=responses(StaffOut, 400, 403, 404, 409, status=201),
     summary="Add a person to the roster (FTE 0–1 per role, at most 1 per person)",
 )
-def staff_add(request, application_id: int, payload: StaffIn):
+def staff_add(request, application_id: Id, payload: StaffIn):
     application = _visible(request, application_id, change=True)
     member = services.staff_member_add(
         application=application,
@@ -415,7 +416,7 @@ def staff_add(request, application_id: int, payload: StaffIn):
     "/applications/{application_id}/staff/{member_id}",
     response=responses(None, 400, 403, 404, 409, status=204),
 )
-def staff_remove(request, application_id: int, member_id: int):
+def staff_remove(request, application_id: Id, member_id: Id):
     application = _visible(request, application_id, change=True)
     services.staff_member_remove(
         member=get_object_or_404(StaffMember, pk=member_id, application=application), actor=request.user
@@ -428,7 +429,7 @@ def staff_remove(request, application_id: int, member_id: int):
     response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="The institution's own outcome figures for the last five fiscal years",
 )
-def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
+def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
     application = _visible(request, application_id, change=True)
     services.reported_outcomes_save(
         application=application,
@@ -443,7 +444,7 @@ def outcomes_save(request, application_id: int, payload: list[OutcomeIn]):
     response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Submit a complete draft, or resubmit one returned for changes",
 )
-def application_submit(request, application_id: int):
+def application_submit(request, application_id: Id):
     application = _visible(request, application_id, change=True)
     services.application_submit(application=application, actor=request.user)
     return _application_out(request, application_id)
@@ -454,7 +455,7 @@ def application_submit(request, application_id: int):
     response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
 )
-def application_return(request, application_id: int, payload: ReturnIn):
+def application_return(request, application_id: Id, payload: ReturnIn):
     application = _visible(request, application_id)  # the service refuses anyone but the officials
     services.application_return(application=application, reason=payload.reason, actor=request.user)
     return _application_out(request, application_id)
@@ -469,7 +470,7 @@ class WithdrawIn(Schema):
     response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Withdraw an application not yet decided (the applicant's hub staff)",
 )
-def application_withdraw(request, application_id: int, payload: WithdrawIn):
+def application_withdraw(request, application_id: Id, payload: WithdrawIn):
     application = _visible(request, application_id)  # the service refuses anyone but the applicant's staff
     services.application_withdraw(application=application, reason=payload.reason, actor=request.user)
     return _application_out(request, application_id)
@@ -487,7 +488,7 @@ def call_list(request):
     response=responses(EntryOut, 400, 403, 404, 409, status=201),
     summary="Enter your institution (refused, with the reason, when the call is for certified institutions)",
 )
-def call_enter(request, call_id: int, payload: EntryIn):
+def call_enter(request, call_id: Id, payload: EntryIn):
     require(request.user, "certification.add_callentry")
     entry = services.call_entry_create(
         call=get_object_or_404(selectors.call_list(), pk=call_id),

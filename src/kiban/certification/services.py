@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import Role
+from kiban.core.errors import unique_or_conflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Attachment, Organisation, User
 from kiban.core.services import attachment_create, notification_send
@@ -82,16 +83,17 @@ def application_create(
             _("Certificate %(number)s was issued to another institution.") % {"number": renews.number},
             "renews_other_institution",
         )
-    if CertificationApplication.objects.filter(round=round, organisation=organisation).exists():
-        raise ValidationError(
-            _("%(organisation)s already has an application in “%(round)s”.")
-            % {"organisation": organisation, "round": round},
-            "duplicate",
-        )
+    duplicate = _("%(organisation)s already has an application in “%(round)s”.") % {
+        "organisation": organisation,
+        "round": round,
+    }
     application = CertificationApplication(
         round=round, organisation=organisation, renews=renews, created_by=actor
     )
-    with transaction.atomic():
+    # The check is read in the inserting transaction; the unique constraint settles two arriving at once.
+    with unique_or_conflict(duplicate):
+        if CertificationApplication.objects.filter(round=round, organisation=organisation).exists():
+            raise ValidationError(duplicate, "duplicate")
         audited_save(
             application,
             actor=actor,
@@ -290,11 +292,7 @@ def staff_member_add(
             % {"name": person_name, "total": total},
             "fte_person_total",
         )
-    if StaffMember.objects.filter(application=application, role=role, person_name=person_name).exists():
-        raise ValidationError(
-            _("%(name)s is already on the roster as %(role)s.") % {"name": person_name, "role": role.name},
-            "duplicate",
-        )
+    duplicate = _("%(name)s is already on the roster as %(role)s.") % {"name": person_name, "role": role.name}
     member = StaffMember(
         application=application,
         role=role,
@@ -303,7 +301,9 @@ def staff_member_add(
         organisation=organisation,
         fte=fte,
     )
-    with transaction.atomic():
+    with unique_or_conflict(duplicate):
+        if StaffMember.objects.filter(application=application, role=role, person_name=person_name).exists():
+            raise ValidationError(duplicate, "duplicate")
         audited_save(member, actor=actor, reason=_("Added to the roster"), full_clean=True)
     return member
 
@@ -430,8 +430,10 @@ def review_opening_refusal(
 ) -> str | None:
     """Why no review round may be opened on the application now (None: one may): no other round on it may
     still be undecided, and it must be submitted or resubmitted. `opening` is the round being opened."""
-    rounds = selectors.review_rounds(application=application)
-    if any(r.state != "decided" and r.pk != getattr(opening, "pk", None) for r in rounds):
+    from kiban.reviews.selectors import undecided_round
+
+    under_way = undecided_round(application)
+    if under_way is not None and under_way.pk != getattr(opening, "pk", None):
         return _("A review round on this application is still under way; decide it first.")
     return lifecycle.transition_refusal(application, "review")
 

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from . import selectors, services
 from .apikit import Page, responses
 from .choices import OrganisationKind
+from .inputs import Id
 from .models import Organisation
 
 router = Router(tags=["core"])
@@ -38,7 +39,7 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 class MarkReadOut(Schema):
@@ -101,5 +102,5 @@ def organisation_list(request, kind: OrganisationKind | None = None):
     response=responses(OrganisationOut, 404),
     summary="One organisation (any signed-in user)",
 )
-def organisation_detail(request, organisation_id: int):
+def organisation_detail(request, organisation_id: Id):
     return get_object_or_404(Organisation, pk=organisation_id)

@@ -3,15 +3,18 @@
 It imports no app, so an app's api.py may import it while `kiban.api` imports that app's router.
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -19,14 +22,20 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .disclosure import QueryBudgetExhausted
-from .errors import StateConflict, refusal_text
+from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, TokenRefused, is_unique_violation, refusal_text
+from .inputs import MAX_OFFSET
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-MAX_OFFSET = 1_000_000_000
+SERVER_ERROR_MESSAGE = gettext_noop(
+    "The server failed to answer; the error is logged for the administrators."
+)
+logger = logging.getLogger("kiban.api")
 
 
 class ApiError(HttpError):
@@ -68,7 +77,10 @@ class TokenAuth(HttpBearer):
     """Authorization: Bearer kbn_… with a personal API token."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(key=token)
+        try:
+            user = api_token_authenticate(key=token, writes=request.method not in SAFE_METHODS)
+        except TokenRefused as refused:  # expired (401) or read-only on a write (403)
+            raise ApiError(refused.status, refused.message, refused.code) from refused
         if user is not None:
             request.user = user
         return user
@@ -163,7 +175,10 @@ class Page(PaginationBase):
 # --- the one error format
 def install_error_handlers(api: NinjaAPI) -> None:
     """Every refusal becomes {"detail", "code"} with its status: a service's ValidationError 400 (409 for a
-    StateConflict with the record's state), PermissionDenied 403 with the permission's registered refusal."""
+    StateConflict with the record's state, and for a unique constraint another request met first),
+    PermissionDenied 403 with the permission's registered refusal. Anything else is a 500 that says only
+    that it is logged: never a traceback, whatever DEBUG says, as anyone (anonymous Beacon callers too)
+    may call the API."""
 
     def answer(request, status: int, detail, code: str):
         return api.create_response(request, {"detail": str(detail), "code": code}, status=status)
@@ -225,3 +240,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         for header, value in exc.headers.items():
             response[header] = value
         return response
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request, exc: IntegrityError):
+        if is_unique_violation(exc):
+            return answer(request, 409, _(UNIQUE_CONFLICT_MESSAGE), "conflict")
+        return server_error(request, exc)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        logger.error("API server error: %s %s", request.method, request.path, exc_info=exc)
+        return answer(request, 500, _(SERVER_ERROR_MESSAGE), "server_error")

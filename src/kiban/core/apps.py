@@ -10,8 +10,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .inputs import IdConverter
         from .registry import register_demo_loader, register_navigation
         from .rules import is_signed_in
+
+        register_converter(IdConverter, "id")
 
         register_navigation("home", _("Home"), predicate=is_signed_in, order=0)
         register_navigation(

@@ -13,8 +13,14 @@ _ERAS = (
     (1989, "平成", "Heisei"),
     (1926, "昭和", "Showa"),
 )
+# The last fiscal year written in a past era. Shōwa ended on 7 January 1989 (昭和64年), so FY1988
+# (April 1988 to March 1989) was its last, 昭和63年度. Heisei ended on 30 April 2019 (平成31年): FY2019,
+# which began on 1 April 2019, was budgeted as 平成31年度 and is 令和元年度 by later usage; both are read.
+_LAST_ERA_YEAR = {"平成": 2019, "昭和": 1988}
 FIRST_SUPPORTED_YEAR = 1926
 LAST_SUPPORTED_YEAR = 2200
+# Longer than any way of writing a fiscal year ('FY2021', '令和100年度'): the rest is refused unread.
+_MAX_TEXT = 12
 
 
 class FiscalYearError(ValueError):
@@ -42,6 +48,11 @@ class FiscalYear:
     def parse(cls, text: str | int) -> "FiscalYear":
         """Reads '2021', 'FY2021' or '令和3年度'; raises FiscalYearError with a readable message."""
         raw = str(text).strip()
+        if len(raw) > _MAX_TEXT:
+            raise FiscalYearError(
+                _("'%(text)s…' is not a fiscal year; write it as 2021, FY2021 or 令和3年度.")
+                % {"text": raw[:_MAX_TEXT]}
+            )
         candidate = raw.upper().removeprefix("FY")
         if candidate.isdecimal():
             return cls(int(candidate))
@@ -50,10 +61,21 @@ class FiscalYear:
                 number = raw[len(kanji) : -len("年度")]
                 era_year = 1 if number == "元" else int(number) if number.isdecimal() else 0
                 if era_year >= 1:
-                    return cls(first_year + era_year - 1)
+                    return cls._in_era(first_year, kanji, era_year)
         raise FiscalYearError(
             _("'%(text)s' is not a fiscal year; write it as 2021, FY2021 or 令和3年度.") % {"text": raw}
         )
+
+    @classmethod
+    def _in_era(cls, first_year: int, kanji: str, era_year: int) -> "FiscalYear":
+        year = first_year + era_year - 1
+        last = _LAST_ERA_YEAR.get(kanji)
+        if last is not None and year > last:
+            raise FiscalYearError(
+                _("%(era)s%(year)s年度 does not exist: %(era)s ended with %(era)s%(last)s年度 (FY%(fy)s).")
+                % {"era": kanji, "year": era_year, "last": last - first_year + 1, "fy": last}
+            )
+        return cls(year)
 
     @property
     def start(self) -> datetime.date:

@@ -3,7 +3,6 @@
 API lists page with limit and offset instead (kiban.core.api); this module is for the pages people read.
 """
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -18,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from .errors import refusal_text
+from .forms import AsciiDigitsMixin
+from .inputs import MAX_PAGE
 
 PER_PAGE = 50
-# Far past any real list; keeps the offset (page × page size) a small integer for databases and engines.
-MAX_PAGE = 10_000_000
-_ASCII_NUMBER = re.compile(r"[0-9]+")
 
 
 class PageError(Exception):
@@ -56,7 +54,7 @@ def page_errors(view: Callable | None = None, *, template: str = "core/page_erro
     return decorate(view) if view is not None else decorate
 
 
-class PageField(forms.IntegerField):
+class PageField(AsciiDigitsMixin, forms.IntegerField):
     """The page of a list in a query string: ASCII digits only, 1 to MAX_PAGE, 1 when absent."""
 
     widget = forms.HiddenInput
@@ -70,12 +68,6 @@ class PageField(forms.IntegerField):
             **kwargs,
         }
         super().__init__(**kwargs)
-
-    def to_python(self, value):
-        # int() also reads other scripts' digits ("١٢") and "1_000"; a page number is written 0-9 only.
-        if value not in self.empty_values and not _ASCII_NUMBER.fullmatch(str(value).strip()):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
 
     def clean(self, value) -> int:
         return super().clean(value) or 1

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiban.core.audit import audited_save
+from kiban.core.errors import unique_or_conflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
 from kiban.core.money import format_yen
@@ -51,12 +52,10 @@ def account_open(
         raise ValidationError(
             _("Unknown kind of account: %(kind)s."), code="account_kind", params={"kind": kind}
         )
-    if Account.objects.filter(organisation=organisation, label=label).exists():
-        raise ValidationError(
-            _("%(organisation)s already has an account named “%(label)s”."),
-            code="account_exists",
-            params={"organisation": organisation, "label": label},
-        )
+    duplicate = _("%(organisation)s already has an account named “%(label)s”.") % {
+        "organisation": organisation,
+        "label": label,
+    }
     owner_type, owner_id = _generic(owner)
     account = Account(
         organisation=organisation,
@@ -66,7 +65,11 @@ def account_open(
         owner_type=owner_type,
         owner_id=owner_id,
     )
-    audited_save(account, actor=actor, reason=reason or _("Account opened"))
+    # The check is read in the inserting transaction; the unique constraint settles two arriving at once.
+    with unique_or_conflict(duplicate, "account_exists"):
+        if Account.objects.filter(organisation=organisation, label=label).exists():
+            raise ValidationError(duplicate, code="account_exists")
+        audited_save(account, actor=actor, reason=reason or _("Account opened"))
     return account
 
 

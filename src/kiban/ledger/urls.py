@@ -8,8 +8,8 @@ app_name = "ledger"
 
 urlpatterns = [
     path("", views.ledger_home, name="home"),
-    path("accounts/<int:pk>/", views.account_detail, name="account"),
-    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("accounts/<id:pk>/", views.account_detail, name="account"),
+    path("invoices/<id:pk>/", views.invoice_detail, name="invoice"),
     re_path(
         r"^invoices/(?P<pk>\d+)/export\.(?P<file_format>csv|xlsx)$",
         views.invoice_export,

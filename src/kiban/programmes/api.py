@@ -6,6 +6,7 @@ from ninja import Router, Schema
 
 from kiban.core.apikit import ApiError, responses
 from kiban.core.fiscal import FiscalYear, FiscalYearError
+from kiban.core.inputs import Id, Yen
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -83,8 +84,8 @@ class ProgrammeDetailOut(Schema):
 
 
 class BudgetChangeIn(Schema):
-    amount_yen: int
-    version: int
+    amount_yen: Yen
+    version: Id
     reason: str
 
 
@@ -145,7 +146,7 @@ def programme_list(request, fiscal_year: str | None = None):
     response=responses(ProgrammeDetailOut, 403, 404),
     summary="One programme with every budget (any signed-in user)",
 )
-def programme_detail(request, programme_id: int):
+def programme_detail(request, programme_id: Id):
     require(request.user, "programmes.view_programme")
     try:
         return selectors.programme_with_budgets(pk=programme_id)
@@ -158,7 +159,7 @@ def programme_detail(request, programme_id: int):
     response=responses(BudgetOut, 400, 403, 404, 409),
     summary="Correct one budget amount, with a reason (ministry officials only)",
 )
-def budget_change(request, budget_id: int, payload: BudgetChangeIn):
+def budget_change(request, budget_id: Id, payload: BudgetChangeIn):
     require(request.user, "programmes.change_programmebudget")
     try:
         return services.programme_budget_update(

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kiban.core.apikit import Page, Rows, responses
+from kiban.core.inputs import Count, Id
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -29,8 +30,8 @@ class AssignmentOut(Schema):
 
 
 class ScoresIn(Schema):
-    values: dict[int, int | None]  # criterion id -> score, null = not applicable
-    comments: dict[int, str] = {}
+    values: dict[Id, Count | None]  # criterion id -> score, null = not applicable
+    comments: dict[Id, str] = {}
 
 
 class ConflictIn(Schema):
@@ -99,7 +100,7 @@ def my_assignments(request):
     response=responses(AssignmentOut, 400, 403, 404, 409),
     summary="Submit my scores, once (the assigned reviewer without a conflict)",
 )
-def scores_submit(request, assignment_id: int, payload: ScoresIn):
+def scores_submit(request, assignment_id: Id, payload: ScoresIn):
     assignment = _own_assignment(request, assignment_id, "reviews.view_assignment")
     assignment = services.scores_submit(
         assignment=assignment, values=payload.values, comments=payload.comments, actor=request.user
@@ -112,7 +113,7 @@ def scores_submit(request, assignment_id: int, payload: ScoresIn):
     response=responses(ConflictOut, 400, 403, 404, 409),
     summary="Declare a conflict of interest (the assigned reviewer)",
 )
-def conflict_declare(request, assignment_id: int, payload: ConflictIn):
+def conflict_declare(request, assignment_id: Id, payload: ConflictIn):
     assignment = _own_assignment(request, assignment_id, "reviews.declare_conflict")
     return services.conflict_declare(assignment=assignment, reason=payload.reason, actor=request.user)
 
@@ -122,7 +123,7 @@ def conflict_declare(request, assignment_id: int, payload: ConflictIn):
     response=responses(AggregateOut, 403, 404),
     summary="A round's aggregate, conflicted reviewers and not-applicable scores left out (its managers)",
 )
-def round_aggregate(request, round_id: int):
+def round_aggregate(request, round_id: Id):
     round_ = ReviewRound.objects.select_related("rubric", "content_type").filter(pk=round_id).first()
     if round_ is None:
         raise Http404(_("No review round has id %(id)s.") % {"id": round_id})

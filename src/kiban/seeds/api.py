@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from kiban.core.apikit import ApiError, Page, Rows, responses
+from kiban.core.inputs import Id, Year
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
 
@@ -60,21 +61,21 @@ class SeedOut(SeedSummaryOut):
 
 
 class SeedIn(Schema):
-    hub_id: int
+    hub_id: Id
     title: str
     summary: str
     details: str = ""
     pi_username: str | None = None
     team_usernames: list[str] = []
-    institution_id: int
+    institution_id: Id
     modality: str
     icd10_code: str
     disease: str = ""
     stage: str = Stage.SEED_A
     programme_slot: str
-    committed_company_id: int | None = None
-    support_from_fy: int
-    support_to_fy: int
+    committed_company_id: Id | None = None
+    support_from_fy: Year
+    support_to_fy: Year
     listed_for_matching: bool = True
 
 
@@ -89,9 +90,9 @@ class SeedChangeIn(Schema):
     icd10_code: str | None = None
     disease: str | None = None
     programme_slot: str | None = None
-    committed_company_id: int | None = None
-    support_from_fy: int | None = None
-    support_to_fy: int | None = None
+    committed_company_id: Id | None = None
+    support_from_fy: Year | None = None
+    support_to_fy: Year | None = None
     listed_for_matching: bool | None = None
     stage: str | None = None
 
@@ -126,7 +127,7 @@ class StageGatesOut(Schema):
 
 
 class ReviewOpenIn(Schema):
-    rubric_id: int
+    rubric_id: Id
     title: str
     blind: bool = False
     due_date: datetime.date | None = None
@@ -150,7 +151,7 @@ class OutcomeIn(Schema):
     occurred_on: datetime.date
     title: str
     reference: str = ""
-    company_id: int | None = None
+    company_id: Id | None = None
     scope: str = ""
 
 
@@ -166,7 +167,7 @@ class InterestOut(Schema):
 
 
 class NdaIn(Schema):
-    company_id: int
+    company_id: Id
     signed_on: datetime.date
     note: str = ""
 
@@ -303,12 +304,12 @@ def _outcome(outcome) -> dict:
 def seed_list(
     request,
     q: str | None = None,
-    hub: int | None = None,
+    hub: Id | None = None,
     stage: str | None = None,
     modality: str | None = None,
     programme_slot: str | None = None,
     origin: str | None = None,
-    fiscal_year: int | None = None,
+    fiscal_year: Year | None = None,
 ):
     """Researchers get their own seeds, hub staff their hub's, companies the listed seeds, the agency and the
     ministry every seed. Filters as on the list page."""
@@ -371,7 +372,7 @@ def seed_register(request, payload: SeedIn):
     response=responses(DashboardOut, 403, 404),
     summary="The pipeline nationwide, or of one hub (hub_id)",
 )
-def dashboard(request, hub_id: int | None = None):
+def dashboard(request, hub_id: Id | None = None):
     """Nationwide: hub staff, the agency and the ministry. One hub: its staff, the agency and the ministry."""
     hub = None
     if hub_id is None:
@@ -409,7 +410,7 @@ def dashboard(request, hub_id: int | None = None):
     summary="Outcomes of the seeds whose records you may read",
 )
 @paginate(Page)
-def outcome_list(request, kind: str | None = None, fiscal_year: int | None = None):
+def outcome_list(request, kind: str | None = None, fiscal_year: Year | None = None):
     require(request.user, "seeds.view_seed_list")
     outcomes = (
         selectors.outcomes_visible_to(request.user).select_related("company").order_by("-occurred_on", "-pk")
@@ -426,7 +427,7 @@ def outcome_list(request, kind: str | None = None, fiscal_year: int | None = Non
     response=responses(SeedOut, 403, 404),
     summary="One seed (details and team only where you may read them)",
 )
-def seed_detail(request, seed_id: int):
+def seed_detail(request, seed_id: Id):
     return _full(_seed(request, seed_id), request.user)
 
 
@@ -435,7 +436,7 @@ def seed_detail(request, seed_id: int):
     response=responses(SeedOut, 400, 403, 404, 409),
     summary="Change a seed's description (team and hub staff)",
 )
-def seed_change(request, seed_id: int, payload: SeedChangeIn):
+def seed_change(request, seed_id: Id, payload: SeedChangeIn):
     seed = _seed(request, seed_id, "seeds.change_seed")
     values = payload.model_dump(exclude_unset=True)
     reason = values.pop("reason", "")
@@ -451,7 +452,7 @@ def seed_change(request, seed_id: int, payload: SeedChangeIn):
     summary="Funds, milestones and progress by fiscal year",
 )
 @paginate(Page)
-def seed_years(request, seed_id: int):
+def seed_years(request, seed_id: Id):
     seed = _seed(request, seed_id, "seeds.view_seed_details")
     page = selectors.seed_page(seed=seed, full=True, matching=False)
     return [
@@ -481,7 +482,7 @@ def seed_years(request, seed_id: int):
     response=responses(StageGatesOut, 403, 404),
     summary="A seed's stage-gate decisions and reviews",
 )
-def stage_gates(request, seed_id: int):
+def stage_gates(request, seed_id: Id):
     from kiban.reviews.selectors import rounds_for
 
     seed = _seed(request, seed_id, "seeds.view_seed_details")
@@ -522,7 +523,7 @@ def stage_gates(request, seed_id: int):
     response=responses(ReviewRoundOut, 400, 403, 404, 409, status=201),
     summary="Open a stage-gate review round (the hub's staff); the panel's decision moves the stage",
 )
-def stage_gate_open(request, seed_id: int, payload: ReviewOpenIn):
+def stage_gate_open(request, seed_id: Id, payload: ReviewOpenIn):
     from kiban.reviews.models import Rubric
     from kiban.reviews.services import review_round_open
 
@@ -557,7 +558,7 @@ def stage_gate_open(request, seed_id: int, payload: ReviewOpenIn):
     "/{seed_id}/outcomes", response=responses(list[OutcomeOut], 403, 404), summary="A seed's outcomes"
 )
 @paginate(Page)
-def seed_outcomes(request, seed_id: int):
+def seed_outcomes(request, seed_id: Id):
     seed = _seed(request, seed_id, "seeds.view_seed_details")
     return Rows(seed.outcomes.select_related("company").order_by("-occurred_on", "-pk"), _outcome)
 
@@ -567,7 +568,7 @@ def seed_outcomes(request, seed_id: int):
     response=responses(OutcomeOut, 400, 403, 404, 409, status=201),
     summary="Record an outcome (team and hub staff)",
 )
-def outcome_add(request, seed_id: int, payload: OutcomeIn):
+def outcome_add(request, seed_id: Id, payload: OutcomeIn):
     seed = _seed(request, seed_id, "seeds.add_outcome")
     outcome = services.outcome_record(
         seed=seed,
@@ -587,7 +588,7 @@ def outcome_add(request, seed_id: int, payload: OutcomeIn):
     response=responses(InterestOut, 400, 403, 404, 409, status=201),
     summary="Register your company's interest",
 )
-def interest_add(request, seed_id: int, payload: InterestIn):
+def interest_add(request, seed_id: Id, payload: InterestIn):
     seed = _seed(request, seed_id, "seeds.add_interest")
     interest = services.interest_register(seed=seed, message=payload.message, actor=request.user)
     return Status(
@@ -606,7 +607,7 @@ def interest_add(request, seed_id: int, payload: InterestIn):
     response=responses(NdaOut, 400, 403, 404, 409, status=201),
     summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
-def nda_add(request, seed_id: int, payload: NdaIn):
+def nda_add(request, seed_id: Id, payload: NdaIn):
     seed = _seed(request, seed_id, "seeds.add_nda")
     company = _organisation(payload.company_id, "company")
     nda = services.nda_record(

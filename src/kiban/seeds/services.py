@@ -8,7 +8,7 @@ why. The stage changes only in `seed_decision_apply`, through the seed's state m
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from kiban.agreements.models import Agreement
 from kiban.agreements.services import agreement_create, agreement_sign
 from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
+from kiban.core.errors import unique_or_conflict
 from kiban.core.fiscal import FiscalYear
 from kiban.core.models import Organisation, User
 from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
@@ -517,22 +518,17 @@ def interest_register(*, seed: Seed, message: str = "", actor: User) -> CompanyI
     interest = CompanyInterest(
         seed=seed, company=company, message=message.strip(), registered_by=actor, registered_at=timezone.now()
     )
-    try:
-        with transaction.atomic():
-            audited_save(interest, actor=actor, reason=_("Company interest registered"))
-            recipients = [*hub_staff_of(seed.hub_id), seed.pi]
-            notification_send(
-                recipients=recipients,
-                subject=_("%(company)s is interested in %(title)s")
-                % {"company": company.name, "title": seed.title},
-                body=interest.message,
-                link=seed.get_absolute_url(),
-            )
-    except IntegrityError as error:
-        raise ValidationError(
-            _("%(company)s already registered interest in this seed.") % {"company": company.name},
-            "duplicate_interest",
-        ) from error
+    duplicate = _("%(company)s already registered interest in this seed.") % {"company": company.name}
+    with unique_or_conflict(duplicate, "duplicate_interest"):
+        audited_save(interest, actor=actor, reason=_("Company interest registered"))
+        recipients = [*hub_staff_of(seed.hub_id), seed.pi]
+        notification_send(
+            recipients=recipients,
+            subject=_("%(company)s is interested in %(title)s")
+            % {"company": company.name, "title": seed.title},
+            body=interest.message,
+            link=seed.get_absolute_url(),
+        )
     return interest
 
 

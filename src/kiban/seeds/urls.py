@@ -14,22 +14,20 @@ urlpatterns = [
     re_path(
         r"^dashboard/export\.(?P<file_format>csv|xlsx)$", views.dashboard_export, name="dashboard-export"
     ),
-    path("dashboard/hubs/<int:hub_id>/", views.dashboard, name="hub-dashboard"),
+    path("dashboard/hubs/<id:hub_id>/", views.dashboard, name="hub-dashboard"),
     re_path(
         r"^dashboard/hubs/(?P<hub_id>[0-9]+)/export\.(?P<file_format>csv|xlsx)$",
         views.dashboard_export,
         name="hub-dashboard-export",
     ),
-    path("<int:pk>/", views.seed_detail, name="detail"),
-    path("<int:pk>/edit/", views.seed_edit, name="edit"),
-    path("<int:pk>/funding/", views.funding_add, name="funding-add"),
-    path("<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
-    path(
-        "<int:pk>/milestones/<int:milestone_id>/reached/", views.milestone_achieve, name="milestone-achieve"
-    ),
-    path("<int:pk>/progress/", views.progress_add, name="progress-add"),
-    path("<int:pk>/outcomes/", views.outcome_add, name="outcome-add"),
-    path("<int:pk>/interest/", views.interest_add, name="interest-add"),
-    path("<int:pk>/ndas/", views.nda_add, name="nda-add"),
-    path("<int:pk>/stage-gates/", views.stage_gate_open, name="stage-gate-open"),
+    path("<id:pk>/", views.seed_detail, name="detail"),
+    path("<id:pk>/edit/", views.seed_edit, name="edit"),
+    path("<id:pk>/funding/", views.funding_add, name="funding-add"),
+    path("<id:pk>/milestones/", views.milestone_add, name="milestone-add"),
+    path("<id:pk>/milestones/<id:milestone_id>/reached/", views.milestone_achieve, name="milestone-achieve"),
+    path("<id:pk>/progress/", views.progress_add, name="progress-add"),
+    path("<id:pk>/outcomes/", views.outcome_add, name="outcome-add"),
+    path("<id:pk>/interest/", views.interest_add, name="interest-add"),
+    path("<id:pk>/ndas/", views.nda_add, name="nda-add"),
+    path("<id:pk>/stage-gates/", views.stage_gate_open, name="stage-gate-open"),
 ]

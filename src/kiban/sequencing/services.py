@@ -3,11 +3,11 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kiban.core.audit import audited_save
 from kiban.core.choices import Role
+from kiban.core.errors import unique_or_conflict
 from kiban.core.models import User
 from kiban.core.selectors import active_users_with_role
 from kiban.core.services import notification_send
@@ -48,15 +48,9 @@ def sequencing_figure_record(
         released=released,
         source=reason,
     )
-    try:
-        with transaction.atomic():
-            audited_save(figure, actor=actor, reason=reason)
-    except IntegrityError as error:
-        raise ValidationError(
-            _("A figure for this funder on %(date)s is already recorded."),
-            "duplicate_figure",
-            params={"date": as_of.isoformat()},
-        ) from error
+    duplicate = _("A figure for this funder on %(date)s is already recorded.") % {"date": as_of.isoformat()}
+    with unique_or_conflict(duplicate, "duplicate_figure"):
+        audited_save(figure, actor=actor, reason=reason)
     followers = active_users_with_role(Role.AGENCY_OFFICER, Role.MINISTRY_OFFICIAL)
     notification_send(
         recipients=list(followers),

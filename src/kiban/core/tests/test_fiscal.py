@@ -90,3 +90,29 @@ def test_fiscal_years_sort_by_year():
         FiscalYear(2020),
         FiscalYear(2021),
     ]
+
+
+def test_the_last_fiscal_year_of_heisei_is_read_both_ways():
+    # FY2019 began on 1 April 2019, a month before Heisei ended: budgeted as 平成31年度, now 令和元年度
+    assert FiscalYear.parse("平成31年度") == FiscalYear.parse("令和元年度") == FiscalYear(2019)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("平成32年度", "平成32年度 does not exist: 平成 ended with 平成31年度 (FY2019)."),
+        ("平成99年度", "平成99年度 does not exist: 平成 ended with 平成31年度 (FY2019)."),
+        # Shōwa ended on 7 January 1989, inside FY1988 (昭和63年度); FY1989 was 平成元年度
+        ("昭和64年度", "昭和64年度 does not exist: 昭和 ended with 昭和63年度 (FY1988)."),
+        ("昭和99年度", "昭和99年度 does not exist: 昭和 ended with 昭和63年度 (FY1988)."),
+    ],
+)
+def test_an_era_year_past_the_eras_end_is_refused(text, message):
+    with pytest.raises(FiscalYearError) as refusal:
+        FiscalYear.parse(text)
+    assert str(refusal.value) == message
+
+
+def test_a_fiscal_year_of_five_thousand_digits_is_refused_unread():
+    with pytest.raises(FiscalYearError, match="is not a fiscal year"):
+        FiscalYear.parse("9" * 5000)

@@ -124,6 +124,25 @@ def test_accounts_are_named_once_per_organisation(deposit, university, operator)
         )
 
 
+def test_two_accounts_opened_at_once_under_one_name_give_the_second_a_conflict(
+    deposit, university, operator, monkeypatch
+):
+    # given a request whose check ran before another's insert committed (the check sees no account yet)
+    from django.db.models import QuerySet
+
+    from kiban.core.errors import StateConflict
+
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+
+    # when it inserts, the unique constraint refuses it: a conflict with the same message, not a 500
+    with pytest.raises(StateConflict, match="already has an account named “前受金”") as refusal:
+        services.account_open(
+            organisation=university, kind=AccountKind.DEPOSIT, label="前受金", actor=operator
+        )
+    assert refusal.value.code == "account_exists"
+    assert Account.objects.filter(organisation=university, label="前受金").count() == 1
+
+
 # --- invoices
 
 

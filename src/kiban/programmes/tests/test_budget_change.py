@@ -299,3 +299,20 @@ def test_the_correct_link_is_shown_only_to_ministry_officials(
     # then only the official sees the link to correct an amount
     assert edit in _client(editor).get(url).content.decode()
     assert edit not in researcher_client.get(url).content.decode()
+
+
+def test_an_amount_past_a_thousand_trillion_yen_is_refused(editor, translational_fy2021):
+    for amount in (10**20, 9_223_372_036_854_775_807, 10**15 + 1):
+        response = _put(_client(editor), translational_fy2021, amount_yen=amount, version=1, reason="誤記")
+        assert response.status_code == 422, amount
+        detail = response.json()["detail"]
+        assert "amount_yen: Input should be less than or equal to 1000000000000000" in detail
+    translational_fy2021.refresh_from_db()
+    assert translational_fy2021.amount_yen == 5_223_000_000
+
+
+def test_a_fiscal_year_of_five_thousand_digits_is_refused(editor):
+    response = _client(editor).get("/api/programmes?fiscal_year=" + "9" * 5000)
+
+    assert response.status_code in (400, 422)
+    assert "is not a fiscal year" in response.json()["detail"]
