@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 
 from .errors import UNIQUE_CONFLICT_MESSAGE, is_unique_violation
 from .inputs import InputError, check_data
+from .registry import error_body
 
 
 def refusal(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
     """A refusal in the API's format under /api/, else as the core's error page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": str(detail), "code": code}, status=status, json_dumps_params={"ensure_ascii": False}
+            error_body(request.path, status, str(detail), code),
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
         )
     return render(request, "core/page_error.html", {"message": detail, "status": status}, status=status)
 
@@ -96,7 +99,7 @@ class ApiErrorFormatMiddleware:
         else:
             detail, code = _("The request was refused."), f"http_{response.status_code}"
         formatted = JsonResponse(
-            {"detail": detail, "code": code},
+            error_body(request.path, response.status_code, str(detail), code),
             status=response.status_code,
             json_dumps_params={"ensure_ascii": False},
         )

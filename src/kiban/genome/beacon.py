@@ -273,6 +273,11 @@ def _error(status: int, message: str, received: ReceivedRequest | None = None):
     )
 
 
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """A beaconErrorResponse for an answer made outside the Beacon's handlers (kiban.core.registry)."""
+    return _error(status, message).value
+
+
 def _beacon_errors(view: Callable) -> Callable:
     """Answers a bad request with Beacon's own error format instead of the platform's."""
 
