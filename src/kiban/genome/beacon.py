@@ -30,7 +30,8 @@ anything matches is the `exists` answer anyway. Records list the matching varian
 it counts variants, not people) with their frequencies per population as the panel's pages show them: exact
 for callers with genome.view_exact_counts (biobank curators), otherwise with every count below the minimum
 cell masked in every stratum and left out (a population whose frequency is masked is left out: AF × AN is
-AC).
+AC); for them an allele-frequency filter leaves out the variants whose frequency they see masked, so that
+filtering cannot give a masked frequency back.
 """
 
 import datetime
@@ -176,11 +177,27 @@ class VariantQuery:
     dataset_ids: list[str] | None = None
     filters: "engine.Filters | None" = None
     variant_id: str | None = None
+    # For callers who see small counts masked: an allele-frequency filter leaves out the variants whose
+    # overall frequency they see masked, or asking alleleFrequency<=x for a few x would give the count back.
+    hide_masked_frequencies: bool = False
+
+    @property
+    def filters_frequency(self) -> bool:
+        return self.filters is not None and (
+            self.filters.min_af is not None or self.filters.max_af is not None
+        )
 
     @property
     def needs_scan(self) -> bool:
         """Whether matches must be picked out of the engine's pages (conditions the engine does not take)."""
-        return bool(self.ref or self.alt or self.variant_type or len(self.start) == 2 or self.is_sequence)
+        return bool(
+            self.ref
+            or self.alt
+            or self.variant_type
+            or len(self.start) == 2
+            or self.is_sequence
+            or (self.hide_masked_frequencies and self.filters_frequency)
+        )
 
     @property
     def is_sequence(self) -> bool:
@@ -1166,7 +1183,12 @@ def _bases_match(pattern: str, bases: str) -> bool:
 
 
 def _predicate(query: VariantQuery) -> Callable[["engine.Variant"], bool]:
+    hide_masked = query.hide_masked_frequencies and query.filters_frequency
+    threshold = disclosure.min_cell()
+
     def matches(variant: "engine.Variant") -> bool:
+        if hide_masked and 0 < variant.counts.ac < threshold:
+            return False
         if query.ref and not _bases_match(query.ref, variant.ref):
             return False
         if query.alt and not _bases_match(query.alt, variant.alt):
@@ -1375,6 +1397,8 @@ def _answer_variants(
     request: HttpRequest, user, received: ReceivedRequest, query: VariantQuery
 ) -> dict[str, Any]:
     offset, limit = received.skip * received.limit, received.limit
+    exact = selectors.sees_exact_counts(user)
+    query.hide_masked_frequencies = not exact
     # Every query spends the caller's budget before anything is read: yes/no answers are questions too.
     caller = disclosure.caller_of(user=user, address=request.META.get("REMOTE_ADDR"))
     question = _question(query)
@@ -1386,7 +1410,6 @@ def _answer_variants(
     for _dataset, most in answered:
         granularity = _returned_granularity(granularity, most)
     datasets = [dataset for dataset, _most in answered]
-    exact = selectors.sees_exact_counts(user)
     result_sets = []
     total = 0
     gene_errors = []
@@ -1457,7 +1480,8 @@ _G_VARIANTS_DESCRIPTION = (
     "gene (geneId; optionally variantType, alternateBases). Coordinates are 0-based and half-open: "
     "start=100 is VCF position 101; a range matches the variants whose first base lies in it. "
     "assemblyId (GRCh37, GRCh38) restricts the datasets. Filters: "
-    "alleleFrequency>=x, alleleFrequency<=x, PASS. Pagination: skip counts pages of limit results, per "
+    "alleleFrequency>=x, alleleFrequency<=x (leaving out, for callers who see small counts masked, the "
+    "variants whose frequency they see masked), PASS. Pagination: skip counts pages of limit results, per "
     "dataset. Granularity: anyone gets boolean (genome.beacon_boolean); signed-in users count "
     "(genome.beacon_count) and record (genome.beacon_record); each dataset's access level caps it "
     "(anonymous: count for public datasets, boolean for registered ones, controlled ones not answered; "

@@ -671,15 +671,15 @@ def test_gene_queries(researcher, panel):
     assert body["response"]["resultSets"][0]["results"][0]["molecularAttributes"] == {"geneIds": ["KIBAN1"]}
 
 
-def test_filters_pass_and_allele_frequency(researcher, panel):
-    assert "1-150-C-T" not in _ids(researcher, referenceName="1", start=0, end=400, filters="PASS")
-    assert _ids(researcher, referenceName="1", start=0, end=2000, filters="alleleFrequency>=0.5") == [
+def test_filters_pass_and_allele_frequency(curator, panel):
+    assert "1-150-C-T" not in _ids(curator, referenceName="1", start=0, end=400, filters="PASS")
+    assert _ids(curator, referenceName="1", start=0, end=2000, filters="alleleFrequency>=0.5") == [
         "1-1000-T-C"
     ]
-    low = _ids(researcher, referenceName="1", start=0, end=2000, filters="alleleFrequency<=0.1,PASS")
+    low = _ids(curator, referenceName="1", start=0, end=2000, filters="alleleFrequency<=0.1,PASS")
     assert low == ["1-200-A-AT", "1-350-AC-GT"]
     body = post_g_variants(
-        researcher,
+        curator,
         {
             "meta": {"apiVersion": "v2.0"},
             "query": {

@@ -125,6 +125,25 @@ def test_masked_counts_take_their_frequency_with_them_and_mask_the_whole_stratum
     assert "genotypeHeterozygous" not in populations["all"]
 
 
+def test_frequency_filters_cannot_give_a_masked_frequency_back(settings):
+    # 1-200-A-AT has one carrier (AF 1/14): a researcher sees its frequency masked, so no AF filter finds it,
+    # whatever the bound; without a frequency filter it is found, and a curator finds it by frequency.
+    def ids(client: Client, **parameters) -> list[str]:
+        body = assert_beacon_answer(
+            g_variants(
+                client, "record", assemblyId="GRCh38", referenceName="1", start=0, end=2000, **parameters
+            ),
+            "record",
+        )
+        return [r["variantInternalId"] for s in body["response"]["resultSets"] for r in s["results"]]
+
+    researcher = client_for(Role.RESEARCHER)
+    for bound in ("alleleFrequency<=0.08", "alleleFrequency<=0.07", "alleleFrequency>=0.07"):
+        assert "1-200-A-AT" not in ids(researcher, filters=bound), bound
+    assert "1-200-A-AT" in ids(researcher)
+    assert "1-200-A-AT" in ids(client_for(Role.BIOBANK_CURATOR), filters="alleleFrequency<=0.08")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # access levels
 
