@@ -38,6 +38,15 @@ def test_production_starts_with_a_real_secret_key(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_production_passes_every_deployment_check(tmp_path):
+    # Given production mode with a long random key (as the README's `secrets.token_urlsafe(50)` makes)
+    key = "q7Hk2-vL9xPz0RmT4wYc8NbE1sJfA6uGdK3iOe5-Wm4Zr8Tn2Qx6Ys0Vb"
+    result = _run({"KIBAN_ENV": "production", "KIBAN_SECRET_KEY": key}, tmp_path)
+    # Then `kiban check --deploy` has nothing to say: HSTS, the HTTPS redirect and secure cookies are on
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
 def test_embedded_default_uses_wal_and_immediate_transactions(settings):
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.sqlite3":

@@ -89,6 +89,15 @@ def _new_page(browser, viewport: dict, page_errors: list[str]):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    # Anything the Content-Security-Policy refuses (an inline script, style or handler) fails the test.
+    page.on(
+        "console",
+        lambda message: (
+            page_errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (

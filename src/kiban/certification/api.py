@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, Rows
+from kiban.core.apikit import ApiError, Page, Rows, responses
 from kiban.core.inputs import Count, Id, Year
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
@@ -263,7 +263,11 @@ def _day(on: datetime.date | None) -> datetime.date:
     return on or timezone.localdate()
 
 
-@router.get("/certificates", response=list[CertificateOut], summary="Every certificate (any signed-in user)")
+@router.get(
+    "/certificates",
+    response=responses(list[CertificateOut], 403),
+    summary="Every certificate (any signed-in user)",
+)
 @paginate(Page)
 def certificate_list(request, on: datetime.date | None = None, valid_only: bool = False):
     """`on` (YYYY-MM-DD, default today) sets the day `valid_on_day` is judged on; `valid_only` lists only the
@@ -274,7 +278,9 @@ def certificate_list(request, on: datetime.date | None = None, valid_only: bool 
     return Rows(certificates, lambda certificate: _certificate_out(certificate, day))
 
 
-@router.get("/certificates/{certificate_id}", response=CertificateOut, summary="One certificate")
+@router.get(
+    "/certificates/{certificate_id}", response=responses(CertificateOut, 403, 404), summary="One certificate"
+)
 def certificate_detail(request, certificate_id: Id, on: datetime.date | None = None):
     require(request.user, "certification.view_certificate")
     certificate = get_object_or_404(selectors.certificate_list(), pk=certificate_id)
@@ -283,7 +289,7 @@ def certificate_detail(request, certificate_id: Id, on: datetime.date | None = N
 
 @router.get(
     "/eligibility",
-    response=EligibilityOut,
+    response=responses(EligibilityOut, 404),
     summary="Whether an institution is certified on a day (any signed-in user)",
 )
 def eligibility(request, organisation_id: Id, on: datetime.date | None = None):
@@ -298,7 +304,9 @@ def eligibility(request, organisation_id: Id, on: datetime.date | None = None):
     }
 
 
-@router.get("/functions", response=list[FunctionItemOut], summary="The function table (classes ①②③)")
+@router.get(
+    "/functions", response=responses(list[FunctionItemOut], 403), summary="The function table (classes ①②③)"
+)
 @paginate(Page)
 def function_list(request):
     require(request.user, "certification.view_functionitem")
@@ -307,7 +315,7 @@ def function_list(request):
 
 @router.get(
     "/applications",
-    response=list[ApplicationSummaryOut],
+    response=responses(list[ApplicationSummaryOut]),
     summary="Applications you may see (hub staff: their own; reviewers: assigned; ministry and agency: all)",
 )
 @paginate(Page)
@@ -315,7 +323,11 @@ def application_list(request):
     return Rows(selectors.application_list(user=request.user), _summary)
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="Start a draft (hub staff)")
+@router.post(
+    "/applications",
+    response=responses(ApplicationOut, 400, 403, 404, 409, status=201),
+    summary="Start a draft (hub staff)",
+)
 def application_create(request, payload: ApplicationIn):
     require(request.user, "certification.add_certificationapplication")
     application = services.application_create(
@@ -327,13 +339,19 @@ def application_create(request, payload: ApplicationIn):
     return 201, _application_out(request, application.pk)
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut, summary="One application in full")
+@router.get(
+    "/applications/{application_id}",
+    response=responses(ApplicationOut, 403, 404),
+    summary="One application in full",
+)
 def application_detail(request, application_id: Id):
     return _application_out(request, application_id)
 
 
 @router.put(
-    "/applications/{application_id}/requirements", response=ApplicationOut, summary="Requirements A–D"
+    "/applications/{application_id}/requirements",
+    response=responses(ApplicationOut, 400, 403, 404, 409),
+    summary="Requirements A–D",
 )
 def application_statements(request, application_id: Id, payload: StatementsIn):
     application = _visible(request, application_id, change=True)
@@ -343,7 +361,7 @@ def application_statements(request, application_id: Id, payload: StatementsIn):
 
 @router.put(
     "/applications/{application_id}/functions/{item_code}",
-    response=ResponseOut,
+    response=responses(ResponseOut, 400, 403, 404, 409),
     summary="Whether one function is in place (partners for class ② only)",
 )
 def function_response(request, application_id: Id, item_code: str, payload: ResponseIn):
@@ -370,7 +388,7 @@ def function_response(request, application_id: Id, item_code: str, payload: Resp
 
 @router.post(
     "/applications/{application_id}/staff",
-    response={201: StaffOut},
+    response=responses(StaffOut, 400, 403, 404, 409, status=201),
     summary="Add a person to the roster (FTE 0–1 per role, at most 1 per person)",
 )
 def staff_add(request, application_id: Id, payload: StaffIn):
@@ -394,7 +412,10 @@ def staff_add(request, application_id: Id, payload: StaffIn):
     }
 
 
-@router.delete("/applications/{application_id}/staff/{member_id}", response={204: None})
+@router.delete(
+    "/applications/{application_id}/staff/{member_id}",
+    response=responses(None, 400, 403, 404, 409, status=204),
+)
 def staff_remove(request, application_id: Id, member_id: Id):
     application = _visible(request, application_id, change=True)
     services.staff_member_remove(
@@ -405,7 +426,7 @@ def staff_remove(request, application_id: Id, member_id: Id):
 
 @router.put(
     "/applications/{application_id}/outcomes",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="The institution's own outcome figures for the last five fiscal years",
 )
 def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
@@ -420,7 +441,7 @@ def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
 
 @router.post(
     "/applications/{application_id}/submit",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Submit a complete draft, or resubmit one returned for changes",
 )
 def application_submit(request, application_id: Id):
@@ -431,7 +452,7 @@ def application_submit(request, application_id: Id):
 
 @router.post(
     "/applications/{application_id}/return",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
 )
 def application_return(request, application_id: Id, payload: ReturnIn):
@@ -446,7 +467,7 @@ class WithdrawIn(Schema):
 
 @router.post(
     "/applications/{application_id}/withdraw",
-    response=ApplicationOut,
+    response=responses(ApplicationOut, 400, 403, 404, 409),
     summary="Withdraw an application not yet decided (the applicant's hub staff)",
 )
 def application_withdraw(request, application_id: Id, payload: WithdrawIn):
@@ -455,7 +476,7 @@ def application_withdraw(request, application_id: Id, payload: WithdrawIn):
     return _application_out(request, application_id)
 
 
-@router.get("/calls", response=list[CallOut], summary="Calls (any signed-in user)")
+@router.get("/calls", response=responses(list[CallOut], 403), summary="Calls (any signed-in user)")
 @paginate(Page)
 def call_list(request):
     require(request.user, "certification.view_call")
@@ -464,7 +485,7 @@ def call_list(request):
 
 @router.post(
     "/calls/{call_id}/entries",
-    response={201: EntryOut},
+    response=responses(EntryOut, 400, 403, 404, 409, status=201),
     summary="Enter your institution (refused, with the reason, when the call is for certified institutions)",
 )
 def call_enter(request, call_id: Id, payload: EntryIn):

@@ -20,7 +20,8 @@ class CertificationApplicationAdapter:
     def target_queryset(self) -> models.QuerySet[CertificationApplication]:
         return CertificationApplication.objects.select_related("organisation", "round")
 
-    def title(self, target: CertificationApplication) -> str:
+    def title(self, target: CertificationApplication, state: str | None = None) -> str:
+        """The application's title names no state, so a round's reviewed state does not change it."""
         return _("Certification application: %(organisation)s, %(round)s") % {
             "organisation": target.organisation.name,
             "round": target.round.title,
@@ -66,6 +67,12 @@ class CertificationApplicationAdapter:
         return _("The application is %(state)s; it is no longer reviewed.") % {
             "state": target.get_state_display().lower()
         }
+
+    def review_state(self, target: CertificationApplication) -> str:
+        return target.state
+
+    def review_state_label(self, state: str) -> str:
+        return str(ApplicationState(state).label) if state in ApplicationState.values else state
 
     def review_opened(self, target: CertificationApplication, round, actor: User) -> None:
         """A round was opened: the application is under review, unless another round is still under way."""

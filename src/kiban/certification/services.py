@@ -430,8 +430,10 @@ def review_opening_refusal(
 ) -> str | None:
     """Why no review round may be opened on the application now (None: one may): no other round on it may
     still be undecided, and it must be submitted or resubmitted. `opening` is the round being opened."""
-    rounds = selectors.review_rounds(application=application)
-    if any(r.state != "decided" and r.pk != getattr(opening, "pk", None) for r in rounds):
+    from kiban.reviews.selectors import undecided_round
+
+    under_way = undecided_round(application)
+    if under_way is not None and under_way.pk != getattr(opening, "pk", None):
         return _("A review round on this application is still under way; decide it first.")
     return lifecycle.transition_refusal(application, "review")
 

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from . import selectors, services
-from .apikit import Page
+from .apikit import Page, responses
 from .choices import OrganisationKind
 from .inputs import Id
 from .models import Organisation
@@ -55,7 +55,9 @@ class OrganisationOut(Schema):
     lead_organisation_id: int | None
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their memberships (any signed-in user)")
+@router.get(
+    "/me", response=responses(MeOut), summary="The signed-in user and their memberships (any signed-in user)"
+)
 def me(request):
     user = request.user
     return {
@@ -68,7 +70,9 @@ def me(request):
 
 
 @router.get(
-    "/notifications", response=list[NotificationOut], summary="My notifications, newest first (owner only)"
+    "/notifications",
+    response=responses(list[NotificationOut]),
+    summary="My notifications, newest first (owner only)",
 )
 @paginate(Page)
 def notification_list(request, unread: bool = False):
@@ -76,12 +80,18 @@ def notification_list(request, unread: bool = False):
     return notifications.filter(read_at__isnull=True) if unread else notifications
 
 
-@router.post("/notifications/read", response=MarkReadOut, summary="Mark my notifications read (owner only)")
+@router.post(
+    "/notifications/read",
+    response=responses(MarkReadOut, 400, 403),
+    summary="Mark my notifications read (owner only)",
+)
 def notification_read(request, payload: MarkReadIn):
     return {"marked_read": services.notification_mark_read(user=request.user, notification_ids=payload.ids)}
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Organisations (any signed-in user)")
+@router.get(
+    "/organisations", response=responses(list[OrganisationOut]), summary="Organisations (any signed-in user)"
+)
 @paginate(Page)
 def organisation_list(request, kind: OrganisationKind | None = None):
     return selectors.organisation_list(kind=kind)
@@ -89,7 +99,7 @@ def organisation_list(request, kind: OrganisationKind | None = None):
 
 @router.get(
     "/organisations/{organisation_id}",
-    response=OrganisationOut,
+    response=responses(OrganisationOut, 404),
     summary="One organisation (any signed-in user)",
 )
 def organisation_detail(request, organisation_id: Id):

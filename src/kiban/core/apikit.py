@@ -22,10 +22,12 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .disclosure import QueryBudgetExhausted
-from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, is_unique_violation, refusal_text
+from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, TokenRefused, is_unique_violation, refusal_text
 from .inputs import MAX_OFFSET
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # One page size for every list endpoint; the offset bound keeps a typed number from reaching the database.
 DEFAULT_LIMIT = 100
@@ -44,11 +46,41 @@ class ApiError(HttpError):
         self.code = code
 
 
+class ErrorOut(Schema):
+    """Every 4xx answer of the platform API (the Beacon has its own format). 400: a service's rule refused the
+    request, or a filter cannot be read; 401: not signed in; 403: not allowed (or a browser session's CSRF
+    check failed); 404: no such record, or none you may see; 409: the record's state does not allow it, or it
+    would duplicate one; 413: the body is too large; 422: a parameter or the body does not have the
+    documented form; 429: too many requests (see Retry-After)."""
+
+    detail: str = Field(description="What went wrong, in the caller's language, and what to do about it")
+    code: str = Field(description="A stable machine-readable name of the refusal")
+
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+# Every operation of the platform API authenticates and checks the form of its input.
+ALWAYS = (401, 422)
+
+
+def responses(out: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
+    """An operation's documented answers: `out` with `status`, and ErrorOut for 401, 422 and each of `errors`.
+
+    `@router.get(..., response=responses(list[ItemOut], 403))` under `@paginate(Page)` documents the page.
+    """
+    unknown = sorted(set(errors) - set(ERROR_STATUSES))
+    if unknown:
+        raise ValueError(f"{unknown} is not an error status of this API; it answers {ERROR_STATUSES}.")
+    return {status: out, **{code: ErrorOut for code in sorted({*ALWAYS, *errors})}}
+
+
 class TokenAuth(HttpBearer):
     """Authorization: Bearer kbn_… with a personal API token."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(key=token)
+        try:
+            user = api_token_authenticate(key=token, writes=request.method not in SAFE_METHODS)
+        except TokenRefused as refused:  # expired (401) or read-only on a write (403)
+            raise ApiError(refused.status, refused.message, refused.code) from refused
         if user is not None:
             request.user = user
         return user

@@ -27,3 +27,10 @@ class Role(models.TextChoices):
     AGENCY_OFFICER = "agency_officer", _("Funding agency officer")
     MINISTRY_OFFICIAL = "ministry_official", _("Ministry official")
     AUDITOR = "auditor", _("Auditor")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only (GET, HEAD, OPTIONS), or read and change."""
+
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")

@@ -13,10 +13,17 @@ is disclosed (`count_disclose`):
   gets the same answer and repeating a query averages nothing away; it is never shown below MIN_CELL. The
   threshold applies to the true count, so "1–9 are never shown" holds exactly, while the noise blurs the
   difference between two larger counts (one person more or less).
+- A table of one record's counts broken down by strata (a variant's allele counts overall and per sex, cohort
+  and region: `table_disclose`) is masked, not noised: its cells are fixed facts of that record, asking for
+  it again or for a neighbour's tells nothing more, and noise would make a count disagree with its
+  frequency. A cell from 1 to MIN_CELL - 1 is masked; where one cell of a stratum is masked (or the samples
+  with no value in that stratum hold a small count), that stratum's whole column is masked, zeros included,
+  since the margin minus the cells shown, or a telling 0 beside a masked cell, gives the masked one back. A
+  frequency is shown only where the counts it is made of are: AF × AN is AC.
 - A caller (a user, whichever token or session they use; an anonymous caller by client address) may ask
-  KIBAN_DISCLOSURE_QUERY_BUDGET distinct questions within KIBAN_DISCLOSURE_WINDOW_SECONDS; asking one again is
-  free, a new one beyond the budget raises QueryBudgetExhausted with the seconds to wait (HTTP 429 with
-  Retry-After).
+  KIBAN_DISCLOSURE_QUERY_BUDGET distinct questions (KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET for anonymous
+  callers) within KIBAN_DISCLOSURE_WINDOW_SECONDS; asking one again is free, a new one beyond the budget
+  raises QueryBudgetExhausted with the seconds to wait (HTTP 429 with Retry-After).
 
 OpenDP is not used: its samplers draw from the operating system's randomness by design and cannot be seeded,
 and the noise here must be the same for the same caller and question.
@@ -27,7 +34,7 @@ import hmac
 import json
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +150,43 @@ def count_disclose(*, count: int, caller: str, question: str, zero_is_public: bo
     return DisclosedCount(value=shown, low=shown, high=shown, threshold=threshold, precision=precision)
 
 
+def _small(value: int, threshold: int) -> bool:
+    return 0 < value < threshold
+
+
+def table_disclose(
+    *,
+    margin: Mapping[str, int],
+    strata: Mapping[str, Mapping[str, Mapping[str, int]]],
+    columns: Sequence[Sequence[str]],
+) -> tuple[dict[str, int | None], dict[str, dict[str, dict[str, int | None]]]]:
+    """One record's counts as they may be shown: the margin (every sample) and, per stratum, one cell per
+    value, each a mapping of count names to counts; None where masked (see the module's docstring).
+
+    `columns` groups the count names that are masked together because one follows from the others (e.g.
+    homozygous, heterozygous and hemizygous genotypes add up to the allele count): a column group is masked
+    in a cell as soon as one of its counts is small. A stratum's cells need not cover every sample: the rest
+    (no value recorded) is the margin minus the cells, and is checked like a cell."""
+    threshold = min_cell()
+
+    def masked_in(cell: Mapping[str, int], group: Sequence[str]) -> bool:
+        return any(_small(cell[name], threshold) for name in group)
+
+    def shown(cell: Mapping[str, int], hidden: set[str]) -> dict[str, int | None]:
+        return {name: None if name in hidden else value for name, value in cell.items()}
+
+    margin_hidden = {name for group in columns if masked_in(margin, group) for name in group}
+    shown_strata: dict[str, dict[str, dict[str, int | None]]] = {}
+    for stratum, cells in strata.items():
+        hidden = set(margin_hidden)
+        for group in columns:
+            rest = {name: margin[name] - sum(cell[name] for cell in cells.values()) for name in group}
+            if masked_in(rest, group) or any(masked_in(cell, group) for cell in cells.values()):
+                hidden.update(group)
+        shown_strata[stratum] = {value: shown(cell, hidden) for value, cell in cells.items()}
+    return shown(margin, margin_hidden), shown_strata
+
+
 # ---------------------------------------------------------------------------------------------------------
 # the query budget
 
@@ -181,6 +225,14 @@ def _question_digest(question: str) -> str:
     return _key("budget", question).hex()[:32]
 
 
+def budget_limit(caller: str) -> int:
+    """How many distinct questions the caller may ask per window: anonymous callers (by address) have their
+    own, smaller budget, since one person can take many addresses only with effort but asks for nothing."""
+    if caller.startswith("address:"):
+        return int(_setting("KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET", 1))
+    return int(_setting("KIBAN_DISCLOSURE_QUERY_BUDGET", 1))
+
+
 def budget_spend(*, caller: str, question: str, now: float | None = None) -> int:
     """Counts the question against the caller's budget, or raises QueryBudgetExhausted; returns how many
     distinct questions the caller has left. Asking an already counted question again costs nothing.
@@ -188,7 +240,7 @@ def budget_spend(*, caller: str, question: str, now: float | None = None) -> int
     The check and the count are one transaction on the caller's row, locked (select_for_update on
     PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at BEGIN), so two workers answering the
     same caller at once cannot both spend the last question."""
-    limit = int(_setting("KIBAN_DISCLOSURE_QUERY_BUDGET", 1))
+    limit = budget_limit(caller)
     window = int(_setting("KIBAN_DISCLOSURE_WINDOW_SECONDS", 1))
     now = time.time() if now is None else now
     digest = _question_digest(question)

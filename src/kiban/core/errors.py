@@ -44,3 +44,12 @@ def unique_or_conflict(message: str, code: str = "duplicate") -> Iterator[None]:
 def refusal_text(error: ValidationError) -> str:
     """The refusal as one sentence or several, as pages and the API show it."""
     return " ".join(error.messages)
+
+
+class TokenRefused(Exception):
+    """An API token that exists but may not be used for this request (expired, or read-only on a write);
+    the API answers `status` (401 or 403) with the message."""
+
+    def __init__(self, message: str, *, status: int, code: str) -> None:
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code

@@ -5,8 +5,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from .choices import TokenScope
 from .inputs import MAX_ID
+from .models import ApiToken
 from .selectors import audited_models
 
 _ASCII_NUMBER = re.compile(r"[0-9]+")
@@ -58,6 +61,29 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “analysis notebook”.")
     )
+    scope = forms.ChoiceField(
+        label=pgettext_lazy("API token", "Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        help_text=_("A read-only token cannot change anything."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=ApiToken.MAX_DAYS,
+        initial=ApiToken.DEFAULT_DAYS,
+        required=False,
+        help_text=_("1 to 365 days; after that the token is refused and you create a new one."),
+    )
+
+    # Left out (a script posting only the name), they take the defaults the form shows.
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or TokenScope.READ
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data.get("days")
+        return ApiToken.DEFAULT_DAYS if days is None else days
 
 
 class AttachmentForm(forms.Form):

@@ -2,7 +2,9 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -10,10 +12,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .choices import OrganisationKind, Role
+from .choices import OrganisationKind, Role, TokenScope
 from .language import is_japanese
+from .superuser import in_admin
 
 
 class User(AbstractUser):
@@ -28,6 +32,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """A domain permission (registered with django-rules) is the platform's rule for everyone, superusers
+        included; Django's own grant-everything to superusers holds only in /admin/, which checks the same
+        model permission names (seeds.change_seed …) for its pages."""
+        if not in_admin() and rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def has_role(self, *roles: str) -> bool:
         """Whether any active membership carries one of the roles (cached per user object)."""
@@ -147,10 +159,16 @@ class Attachment(models.Model):
         return self.original_name
 
 
+def _token_expiry():
+    return timezone.now() + timedelta(days=ApiToken.DEFAULT_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal API token; only its hash is stored, the key is shown once when created."""
 
     PREFIX = "kbn_"
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -159,6 +177,13 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=_token_expiry)
+    scope = models.CharField(
+        pgettext_lazy("API token", "scope"),
+        max_length=20,
+        choices=TokenScope.choices,
+        default=TokenScope.READ_WRITE,
+    )
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -176,6 +201,10 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class DisclosureBudget(models.Model):

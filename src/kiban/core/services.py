@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audited_save
+from .choices import TokenScope
+from .errors import TokenRefused
 from .models import ApiToken, Attachment, Notification, User
 
 
@@ -135,13 +137,31 @@ def attachment_create(
 
 
 # --- API tokens
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Creates a token and returns it with its key; the key is not kept and cannot be shown again."""
+def api_token_create(
+    *, user: User, name: str, scope: str = TokenScope.READ_WRITE, days: int = ApiToken.DEFAULT_DAYS
+) -> tuple[ApiToken, str]:
+    """Creates a token valid for `days` (1 to 365) with a scope, and returns it with its key; the key is not
+    kept and cannot be shown again."""
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the token a name, so you can tell it apart later."), code="token_name")
+    if scope not in TokenScope.values:
+        raise ValidationError(
+            _("Choose the token's scope: read only, or read and write."), code="token_scope"
+        )
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= ApiToken.MAX_DAYS:
+        raise ValidationError(
+            _("A token is valid for 1 to %(max)s days.") % {"max": ApiToken.MAX_DAYS}, code="token_days"
+        )
     key = ApiToken.new_key()
-    token = ApiToken(user=user, name=name[:100], key_hash=ApiToken.hash_key(key), key_hint=key[:8])
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        key_hash=ApiToken.hash_key(key),
+        key_hint=key[:8],
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     audited_save(token, actor=user, reason=_("API token created"))
     return token, key
 
@@ -158,8 +178,10 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 
-def api_token_authenticate(*, key: str) -> User | None:
-    """The active user owning a live token with this key, recording when it was last used."""
+def api_token_authenticate(*, key: str, writes: bool = False) -> User | None:
+    """The active user owning a live token with this key, recording when it was last used; None for no such
+    token. An expired token, or a read-only one used to change something (`writes`), is refused with
+    TokenRefused saying why."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
@@ -167,6 +189,19 @@ def api_token_authenticate(*, key: str) -> User | None:
     )
     if token is None:
         return None
+    if token.is_expired:
+        raise TokenRefused(
+            _("This API token expired on %(date)s; create a new one on your API tokens page.")
+            % {"date": timezone.localtime(token.expires_at).strftime("%Y-%m-%d")},
+            status=401,
+            code="token_expired",
+        )
+    if writes and token.scope != TokenScope.READ_WRITE:
+        raise TokenRefused(
+            _("This API token may only read; use a read-and-write token to change anything."),
+            status=403,
+            code="token_read_only",
+        )
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,16 @@ from .tables import OrganisationTable
 def csrf_failure(request, reason: str = ""):
     """A readable 403 when a form was sent without its CSRF token (for example from an old tab)."""
     return render(request, "core/csrf_failure.html", {"reason": reason}, status=403)
+
+
+def server_error(request):
+    """The 500 page in the site's layout and the reader's language. Django's own handler renders 500.html
+    without the request (no language switch, no sign-in state); this one uses it, and falls back to the
+    template alone when the page's context itself fails (the database may be what went wrong)."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the failure being reported may break the context too; the page must still answer
+        return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @login_required
@@ -113,7 +124,12 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = services.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["days"],
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})

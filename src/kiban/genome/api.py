@@ -1,11 +1,15 @@
-"""Reference panel API: datasets, and variants by id, rsID, region and gene (aggregate counts only)."""
+"""Reference panel API: datasets, and variants by id, rsID, region and gene (aggregate counts only).
+
+Counts go through disclosure control (selectors.disclosed_variant): null where masked (below the minimum
+cell, in every stratum where one group is), exact for genome.view_exact_counts; a controlled dataset is 403.
+"""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page
+from kiban.core.apikit import ApiError, Page, PageIn, PageOut, check_page, responses
 from kiban.core.permissions import require
 
 from . import engine, selectors
@@ -15,12 +19,14 @@ router = Router(tags=["genome reference panel (S6)"])
 
 
 class CountsOut(Schema):
-    ac: int
-    an: int
+    """null where disclosure control masked the count (af: also where its ac or an is masked, or an is 0)."""
+
+    ac: int | None
+    an: int | None
     af: float | None
-    hom: int
-    het: int
-    hemi: int
+    hom: int | None
+    het: int | None
+    hemi: int | None
 
 
 class VariantOut(Schema):
@@ -81,20 +87,24 @@ def _require_view(request) -> None:
     require(request.user, "genome.view_dataset")
 
 
-def _dataset(dataset_id: str) -> engine.Dataset:
+def _dataset(request, dataset_id: str) -> engine.Dataset:
     try:
-        return dataset_or_404(dataset_id)
+        dataset = dataset_or_404(dataset_id)
     except Http404 as error:
         raise ApiError(
             404, _("There is no dataset “%(dataset)s”.") % {"dataset": dataset_id}, "dataset_not_found"
         ) from error
+    if not selectors.may_see_frequencies(request.user, dataset.manifest.dataset_id):
+        raise ApiError(403, selectors.controlled_refusal(dataset.manifest.dataset_id), "dataset_controlled")
+    return dataset
 
 
 def _filters(query: FiltersIn) -> engine.Filters:
     return selectors.frequency_filters(min_af=query.min_af, max_af=query.max_af, pass_only=query.pass_only)
 
 
-def _variant(variant: engine.Variant) -> dict:
+def _variant(request, variant: engine.Variant) -> dict:
+    variant = selectors.disclosed_variant(variant, exact=selectors.sees_exact_counts(request.user))
     return {
         "variant_id": variant.variant_id,
         "chrom": variant.chrom,
@@ -109,39 +119,43 @@ def _variant(variant: engine.Variant) -> dict:
     }
 
 
-def _page(manifest: engine.Manifest, page: engine.Page) -> dict:
+def _page(request, manifest: engine.Manifest, page: engine.Page) -> dict:
     return {
         "dataset_id": manifest.dataset_id,
         "version": manifest.version,
         "count": page.total,
         "offset": page.offset,
         "limit": page.limit,
-        "items": [_variant(v) for v in page.items],
+        "items": [_variant(request, v) for v in page.items],
     }
 
 
-@router.get("/datasets", response=list[DatasetOut], summary="Every dataset's current version")
+@router.get("/datasets", response=responses(list[DatasetOut], 403), summary="Every dataset's current version")
 @paginate(Page)
 def dataset_list(request):
     _require_view(request)
-    return [manifest.to_json() for manifest in all_datasets()]
+    return [m.to_json() for m in selectors.frequency_datasets(request.user, all_datasets())]
 
 
-@router.get("/datasets/{dataset_id}", response=DatasetOut, summary="One dataset's current version")
+@router.get(
+    "/datasets/{dataset_id}",
+    response=responses(DatasetOut, 403, 404),
+    summary="One dataset's current version",
+)
 def dataset_detail(request, dataset_id: str):
     _require_view(request)
-    return _dataset(dataset_id).manifest.to_json()
+    return _dataset(request, dataset_id).manifest.to_json()
 
 
 @router.get(
     "/datasets/{dataset_id}/variants/{variant_id}",
-    response=VariantOut,
+    response=responses(VariantOut, 400, 403, 404),
     summary="One variant's counts, overall and per stratum",
 )
 def variant_detail(request, dataset_id: str, variant_id: str):
     """`variant_id` is chrom-pos-ref-alt (1-12345-A-G; chr1-12345-A-G is read the same)."""
     _require_view(request)
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     canonical = selectors.variant_id(variant_id)
     variant = dataset.variant(canonical)
     if variant is None:
@@ -151,17 +165,17 @@ def variant_detail(request, dataset_id: str, variant_id: str):
             % {"variant": canonical, "dataset": dataset_id},
             "variant_not_found",
         )
-    return _variant(variant)
+    return _variant(request, variant)
 
 
 @router.get(
     "/datasets/{dataset_id}/rsids/{rsid}",
-    response=RsidOut,
+    response=responses(RsidOut, 400, 403, 404),
     summary="The variants carrying an rsID (one per alternate allele)",
 )
 def rsid_detail(request, dataset_id: str, rsid: str):
     _require_view(request)
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     canonical = selectors.rsid(rsid)
     variants = dataset.by_rsid(canonical)
     if not variants:
@@ -176,13 +190,13 @@ def rsid_detail(request, dataset_id: str, rsid: str):
         "dataset_id": manifest.dataset_id,
         "version": manifest.version,
         "rsid": canonical,
-        "variants": [_variant(v) for v in variants],
+        "variants": [_variant(request, v) for v in variants],
     }
 
 
 @router.get(
     "/datasets/{dataset_id}/region",
-    response=RegionPageOut,
+    response=responses(RegionPageOut, 400, 403, 404),
     summary="The variants of a region, filtered and paged, with the total of every match",
 )
 def region(
@@ -198,7 +212,7 @@ def region(
     but reaches it counts); `chrom` takes 1–22, X, Y or MT with or without `chr`. AF bounds are
     inclusive; page with `offset` until it reaches `count`."""
     _require_view(request)
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     # The engine reads one page of matches and counts them all, so the page is passed down to it.
     check_page(page)
     filters = _filters(query)
@@ -206,18 +220,23 @@ def region(
     found = dataset.region(
         target.chrom, target.start, target.end, filters=filters, offset=page.offset, limit=page.limit
     )
-    return {**_page(dataset.manifest, found), "chrom": target.chrom, "start": target.start, "end": target.end}
+    return {
+        **_page(request, dataset.manifest, found),
+        "chrom": target.chrom,
+        "start": target.start,
+        "end": target.end,
+    }
 
 
 @router.get(
     "/datasets/{dataset_id}/genes/{symbol}",
-    response=GenePageOut,
+    response=responses(GenePageOut, 400, 403, 404),
     summary="The variants of a gene, filtered and paged, with the total of every match",
 )
 def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn], page: Query[PageIn]):
     """The gene's extent comes from the annotation loaded for the dataset's assembly."""
     _require_view(request)
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     check_page(page)
     filters = _filters(query)
     try:
@@ -229,4 +248,4 @@ def gene(request, dataset_id: str, symbol: str, query: Query[FiltersIn], page: Q
             % {"symbol": symbol, "assembly": dataset.manifest.assembly},
             "gene_not_found",
         ) from error
-    return {**_page(dataset.manifest, found), "symbol": symbol}
+    return {**_page(request, dataset.manifest, found), "symbol": symbol}

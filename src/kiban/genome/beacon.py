@@ -7,16 +7,30 @@ Informational endpoints (`/`, `/info`, `/service-info`, `/configuration`, `/map`
 and inclusive, and this module converts. Every answer, errors included, follows the Beacon v2 framework
 schemas, so errors here do not use the rest of the API's `{"detail", "code"}` format.
 
-Who gets how much (kiban/genome/rules.py): anyone gets `boolean` answers; signed-in users (session or API
-token) also `count` and `record`, the same aggregate frequencies the panel's pages show them. A caller asking
-for more gets the most they may have, and `meta.returnedGranularity` says which.
+Who gets how much: each dataset has an access level (kiban/genome/models.py: DatasetAccess, REGISTERED
+unless set) that sets the most each kind of caller gets of it (selectors.GRANULARITY_BY_ACCESS_LEVEL):
 
-Counts at `count` granularity go through the platform's disclosure control (kiban/core/disclosure.py): each
-distinct question spends one of the caller's query budget (HTTP 429 with Retry-After once it is spent), a
-count below the minimum cell size is answered as Beacon's imprecise count (`numTotalResults` is the threshold,
-`countAdjustedTo` names it, `countPrecision` is "imprecise"), and a larger one carries the same noise every
-time the same caller asks the same question. Zero stays 0: whether anything matches is every caller's
-`exists` answer anyway. Records (`record` granularity) are exact, for callers entitled to them.
+    access level   anonymous                 signed in (session or API token)
+    public         count                     record
+    registered     boolean                   record
+    controlled     nothing (not answered)    boolean (approved access, S5, does not exist yet)
+
+A query over several datasets is answered at the lowest granularity among them, a caller asking for more gets
+the most they may have, and `meta.returnedGranularity` says which. Declared as Beacon's securityAttributes in
+/info, /configuration, /map and each entry type: defaultGranularity boolean, securityLevels PUBLIC,
+REGISTERED and CONTROLLED.
+
+Every variant query, yes/no answers included, spends one of the caller's query budget (kiban/core/disclosure:
+per user, whichever token or session; per client address for anonymous callers; HTTP 429 with Retry-After
+once it is spent; asking the same question again is free). Counts at `count` granularity are answered
+through disclosure control: a count below the minimum cell size is Beacon's imprecise count
+(`numTotalResults` is the threshold, `countAdjustedTo` names it, `countPrecision` is "imprecise"), a larger
+one carries the same noise every time the same caller asks the same question; zero stays 0, since whether
+anything matches is the `exists` answer anyway. Records list the matching variants (their number is exact:
+it counts variants, not people) with their frequencies per population as the panel's pages show them: exact
+for callers with genome.view_exact_counts (biobank curators), otherwise with every count below the minimum
+cell masked in every stratum and left out (a population whose frequency is masked is left out: AF × AN is
+AC).
 """
 
 import datetime
@@ -25,18 +39,19 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from kiban.core import disclosure
 from kiban.core.apikit import TokenAuth
 from kiban.core.inputs import MAX_ID, InputError, whole_number
 
-from . import engine
+from . import engine, selectors
 from .datasets import all_datasets, dataset_or_404
 from .engine.assembly import CHROMOSOMES, MAX_POSITION, primary_chromosome
 
@@ -194,7 +209,8 @@ def _caller(request: HttpRequest):
 
 
 def granularity_allowed(user) -> str:
-    """The most detailed granularity this user may get (see kiban/genome/rules.py)."""
+    """The most detailed granularity this user may get of a registered dataset, the default access level
+    (see kiban/genome/rules.py); a dataset's own level decides for it (_answered)."""
     if user.has_perm("genome.beacon_record"):
         return "record"
     if user.has_perm("genome.beacon_count"):
@@ -204,6 +220,27 @@ def granularity_allowed(user) -> str:
 
 def _returned_granularity(requested: str, allowed: str) -> str:
     return GRANULARITIES[min(GRANULARITIES.index(requested), GRANULARITIES.index(allowed))]
+
+
+def _answered(user, manifests: Iterable["engine.Manifest"]) -> list[tuple["engine.Manifest", str]]:
+    """The datasets this caller is answered about, each with the most they may get of it (never "none")."""
+    levels = selectors.access_levels()
+    answered = []
+    for manifest in manifests:
+        level = selectors.access_level(manifest.dataset_id, levels)
+        granularity = selectors.dataset_granularity(user, level)
+        if granularity != "none":
+            answered.append((manifest, granularity))
+    return answered
+
+
+SECURITY_LEVELS = ["PUBLIC", "REGISTERED", "CONTROLLED"]
+
+
+def _security_attributes() -> dict[str, Any]:
+    """Beacon's securityAttributes: a request without requestedGranularity gets a yes or no; each dataset's
+    access level is one of Beacon's three security levels (see the module's docstring for the table)."""
+    return {"defaultGranularity": "boolean", "securityLevels": list(SECURITY_LEVELS)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -260,13 +297,190 @@ def _beacon_errors(view: Callable) -> Callable:
     return wrapper
 
 
-ANSWERS = {
-    200: dict[str, Any],
-    400: dict[str, Any],
-    401: dict[str, Any],
-    404: dict[str, Any],
-    429: dict[str, Any],
+class BeaconError(Schema):
+    errorCode: int
+    errorMessage: str
+
+
+class BeaconErrorResponse(Schema):
+    """Beacon v2's beaconErrorResponse: the request as this beacon understood it, and what is wrong with it.
+    400: a parameter it cannot read; 401: an Authorization header that is not a live API token; 404: no such
+    dataset; 429: the caller's query budget is spent (see Retry-After)."""
+
+    meta: dict[str, Any]
+    error: BeaconError
+
+
+ANSWERS = {200: dict[str, Any], **{status: BeaconErrorResponse for status in (400, 401, 404, 429)}}
+
+
+# The parameters' types as Beacon v2 defines them. The handlers read the values themselves, so that a value
+# of another form gets Beacon's error answer, not the platform's; these schemas only document them.
+_POSITIONS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+    "minItems": 1,
+    "maxItems": 2,
 }
+_BASES_SCHEMA = {"type": "string", "pattern": "^[ACGTN]+$"}
+PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "requestedGranularity": {
+        "type": "string",
+        "enum": list(GRANULARITIES),
+        "description": "boolean (default), count or record; a caller gets at most what they may have",
+    },
+    "assemblyId": {
+        "type": "string",
+        "enum": [*_REFSEQ_VERSIONS, *(alias for alias in _ASSEMBLY_ALIASES if alias.startswith("hg"))],
+        "description": "The assembly; restricts the datasets",
+    },
+    "referenceName": {
+        "type": "string",
+        "pattern": r"^(chr)?([1-9]|1[0-9]|2[0-4]|X|Y|MT?)$|^NC_0+[0-9]+(\.[0-9]+)?$",
+        "description": "Chromosome 1-22, X, Y or MT, with or without 'chr', or its RefSeq accession",
+    },
+    "start": {
+        **_POSITIONS,
+        "description": "0-based start; two values (the parameter repeated) for a bracket query",
+    },
+    "end": {**_POSITIONS, "description": "0-based end, exclusive; two values for a bracket query"},
+    "referenceBases": {**_BASES_SCHEMA, "description": "Reference bases (N matches any base)"},
+    "alternateBases": {**_BASES_SCHEMA, "description": "Alternate bases (N matches any base)"},
+    "variantType": {
+        "type": "string",
+        "enum": [*VARIANT_TYPES, *_VARIANT_TYPE_ALIASES],
+        "description": "Small variant types only",
+    },
+    "geneId": {"type": "string", "minLength": 1, "description": "A gene symbol, e.g. BRCA2"},
+    "datasetIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[^,]+$"},
+        "description": "Datasets to ask (all by default)",
+    },
+    "filters": {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "pattern": r"^(PASS|alleleFrequency(>=|<=)(0(\.[0-9]+)?|1(\.0+)?))$",
+        },
+        "description": "Filtering terms: PASS, alleleFrequency>=x, alleleFrequency<=x (see /filtering_terms)",
+    },
+    "skip": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_SKIP,
+        "description": "Pages of limit results to skip",
+    },
+    "limit": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_LIMIT,
+        "description": f"Results per page (default {DEFAULT_LIMIT}; 0 is {MAX_LIMIT}, the most)",
+    },
+    "includeResultsetResponses": {
+        "type": "string",
+        "enum": list(INCLUDE_RESULTSETS),
+        "description": "Which datasets' result sets to include (default HIT)",
+    },
+    "testMode": {"type": "boolean", "description": "Whether the caller is testing (echoed in meta)"},
+}
+
+
+def _typed(name: str) -> Any:
+    """A parameter read by the handler, documented with its Beacon type."""
+    return Annotated[str | None, WithJsonSchema(PARAMETER_SCHEMAS[name])]
+
+
+class BeaconPageQuery(Schema):
+    skip: _typed("skip") = None
+    limit: _typed("limit") = None
+
+
+class GVariantsQuery(BeaconPageQuery):
+    """Beacon v2 genomic variant parameters for a GET; all optional, checked together by the handler."""
+
+    requestedGranularity: _typed("requestedGranularity") = None
+    assemblyId: _typed("assemblyId") = None
+    referenceName: _typed("referenceName") = None
+    start: _typed("start") = None
+    end: _typed("end") = None
+    referenceBases: _typed("referenceBases") = None
+    alternateBases: _typed("alternateBases") = None
+    variantType: _typed("variantType") = None
+    geneId: _typed("geneId") = None
+    datasetIds: _typed("datasetIds") = None
+    filters: _typed("filters") = None
+    includeResultsetResponses: _typed("includeResultsetResponses") = None
+    testMode: _typed("testMode") = None
+
+
+class GVariantQuery(Schema):
+    """The parameters /g_variants/{id} takes."""
+
+    requestedGranularity: _typed("requestedGranularity") = None
+    assemblyId: _typed("assemblyId") = None
+    datasetIds: _typed("datasetIds") = None
+
+
+_FILTER_OBJECT = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "string", "enum": ["PASS", "alleleFrequency"]},
+        "operator": {"type": "string", "enum": [">=", "<="]},
+        "value": {"type": ["number", "string"]},
+    },
+}
+# The POST's beaconRequestBody, with the same parameters as the GET.
+REQUEST_BODY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "meta": {
+            "type": "object",
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "requestedSchemas": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"entityType": {"type": "string"}, "schema": {"type": "string"}},
+                    },
+                },
+            },
+        },
+        "query": {
+            "type": "object",
+            "properties": {
+                "requestParameters": {
+                    "type": "object",
+                    "properties": {name: PARAMETER_SCHEMAS[name] for name in VARIANT_PARAMETERS},
+                },
+                "requestedGranularity": PARAMETER_SCHEMAS["requestedGranularity"],
+                "pagination": {
+                    "type": "object",
+                    "properties": {name: PARAMETER_SCHEMAS[name] for name in ("skip", "limit")},
+                },
+                "filters": {
+                    "type": "array",
+                    "items": {"anyOf": [PARAMETER_SCHEMAS["filters"]["items"], _FILTER_OBJECT]},
+                },
+                "includeResultsetResponses": PARAMETER_SCHEMAS["includeResultsetResponses"],
+                "testMode": PARAMETER_SCHEMAS["testMode"],
+            },
+        },
+    },
+}
+# chrom-pos-ref-alt with the VCF position, as _VARIANT_ID reads it.
+VARIANT_ID = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(chr)?([0-9]{1,2}|[XYM]T?)[-:][0-9]+[-:][ACGTN]+[-:][ACGTN]+$",
+            "description": "chrom-pos-ref-alt with the VCF (1-based) position, e.g. 1-12345-A-G",
+        }
+    ),
+]
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -299,7 +513,7 @@ def _organisation(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _dataset_record(request: HttpRequest, manifest: "engine.Manifest") -> dict[str, Any]:
+def _dataset_record(request: HttpRequest, manifest: "engine.Manifest", level: str) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": manifest.dataset_id,
         "name": manifest.dataset_id,
@@ -315,6 +529,7 @@ def _dataset_record(request: HttpRequest, manifest: "engine.Manifest") -> dict[s
             "strata": manifest.strata,
             "sourceName": manifest.source_name,
             "sourceSha256": manifest.source_sha256,
+            "securityLevel": level.upper(),
         },
     }
     created = _iso(manifest.created_at)
@@ -329,7 +544,7 @@ def _dataset_record(request: HttpRequest, manifest: "engine.Manifest") -> dict[s
 
 
 def _info(request: HttpRequest) -> dict[str, Any]:
-    manifests = all_datasets()
+    manifests = [manifest for manifest, _ in _answered(_caller(request), all_datasets())]
     updated = max((_iso(m.created_at) or "" for m in manifests), default="")
     response: dict[str, Any] = {
         "id": BEACON_ID,
@@ -338,11 +553,15 @@ def _info(request: HttpRequest) -> dict[str, Any]:
         "environment": _environment(),
         "organization": _organisation(request),
         "description": (
-            "Allele frequencies of the Kiban genome reference panel. Anyone may ask whether a variant is "
-            "present; signed-in users get counts and the variants with their frequencies per population."
+            "Allele frequencies of the Kiban genome reference panel. Each dataset's access level (public, "
+            "registered, controlled) sets how much each caller gets: anyone may ask whether a variant is "
+            "present in a public or registered dataset and count it in a public one; signed-in users get the "
+            "variants with their frequencies per population, small counts masked. Every query spends one of "
+            "the caller's hourly query budget."
         ),
         "version": API_VERSION,
         "welcomeUrl": request.build_absolute_uri("/"),
+        "securityAttributes": _security_attributes(),
         "info": {
             "datasets": [m.dataset_id for m in manifests],
             "documentationUrl": request.build_absolute_uri(reverse("api:openapi-view")),
@@ -423,6 +642,7 @@ def _entry_types(request: HttpRequest) -> dict[str, Any]:
             },
             "additionallySupportedSchemas": [],
             "nonFilteredQueriesAllowed": False,
+            "securityAttributes": _security_attributes(),
         },
         "dataset": {
             "id": "dataset",
@@ -440,6 +660,7 @@ def _entry_types(request: HttpRequest) -> dict[str, Any]:
             "aCollectionOf": [{"id": "genomicVariation", "name": "Genomic variants"}],
             "additionallySupportedSchemas": [],
             "nonFilteredQueriesAllowed": True,
+            "securityAttributes": _security_attributes(),
         },
     }
 
@@ -458,10 +679,7 @@ def beacon_configuration(request):
         "response": {
             "$schema": f"{SCHEMA_BASE}/framework/json/configuration/beaconConfigurationSchema.json",
             "maturityAttributes": {"productionStatus": "PROD" if _environment() == "prod" else "DEV"},
-            "securityAttributes": {
-                "defaultGranularity": "boolean",
-                "securityLevels": ["PUBLIC", "REGISTERED", "CONTROLLED"],
-            },
+            "securityAttributes": _security_attributes(),
             "entryTypes": _entry_types(request),
         },
     }
@@ -481,6 +699,7 @@ def beacon_map(request):
         "meta": _informational_meta(),
         "response": {
             "$schema": f"{SCHEMA_BASE}/framework/json/configuration/beaconMapSchema.json",
+            "securityAttributes": _security_attributes(),
             "endpointSets": {
                 "genomicVariation": {
                     "entryType": "genomicVariation",
@@ -545,21 +764,41 @@ def beacon_filtering_terms(request):
     url_name="beacon_datasets",
     summary="Beacon v2: the datasets (anyone)",
     description="One entry per ingested dataset (its current version): assembly, sample and variant counts, "
-    "strata. Paged with skip (pages) and limit. Dataset descriptions hold no variant data, so everyone gets "
-    "them in full. Permission: anyone (genome.beacon_boolean).",
+    "strata, access level. Paged with skip (pages) and limit. As much as the caller may get of the datasets "
+    "(genome.beacon_boolean: anyone): the descriptions (record) of the datasets a caller gets records "
+    "from, the number (count) of those they may count, or only whether any exists (boolean); anonymous "
+    "callers get boolean for registered datasets and count for public ones, controlled datasets are not "
+    "answered to them.",
 )
 @_beacon_errors
-def beacon_datasets(request, skip: str | None = None, limit: str | None = None):
+def beacon_datasets(request, paging: Query[BeaconPageQuery]):
+    user = _caller(request)
     received = request._beacon_received
     received.requested_granularity = "record"
-    received.skip, received.limit = _pagination(skip, limit)
-    manifests = all_datasets()
-    page = manifests[received.skip * received.limit :][: received.limit]
-    return {
-        "meta": _response_meta(received, "record", [DATASET_SCHEMA]),
-        "responseSummary": {"exists": bool(manifests), "numTotalResults": len(manifests)},
-        "response": {"collections": [_dataset_record(request, m) for m in page]},
+    received.skip, received.limit = _pagination(paging.skip, paging.limit)
+    answered = _answered(user, all_datasets())
+    granularity = max(
+        (g for _, g in answered),
+        key=GRANULARITIES.index,
+        default=granularity_allowed(user),
+    )
+    # Only the datasets the caller gets at this granularity are counted and described.
+    shown = [manifest for manifest, g in answered if g == granularity]
+    answer: dict[str, Any] = {
+        "meta": _response_meta(received, granularity, [DATASET_SCHEMA]),
+        "responseSummary": {"exists": bool(answered)},
     }
+    if granularity in ("count", "record"):
+        answer["responseSummary"]["numTotalResults"] = len(shown)
+    if granularity == "record":
+        levels = selectors.access_levels()
+        page = shown[received.skip * received.limit :][: received.limit]
+        answer["response"] = {
+            "collections": [
+                _dataset_record(request, m, selectors.access_level(m.dataset_id, levels)) for m in page
+            ]
+        }
+    return answer
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -990,21 +1229,23 @@ def _matches(
             return items, total
 
 
-def _frequency(population: str, counts: "engine.Counts") -> dict[str, Any]:
-    return {
+def _frequency(population: str, counts: "selectors.ShownCounts") -> dict[str, Any]:
+    frequency = {
         "population": population,
         "alleleFrequency": counts.af,
         "alleleCount": counts.ac,
         "alleleNumber": counts.an,
         # Allele counts in homozygous / heterozygous / hemizygous genotypes (bcftools AC_Hom, AC_Het,
         # AC_Hemi), and the number of people with each genotype.
-        "alleleCountHomozygous": 2 * counts.hom,
+        "alleleCountHomozygous": None if counts.hom is None else 2 * counts.hom,
         "alleleCountHeterozygous": counts.het,
         "alleleCountHemizygous": counts.hemi,
         "genotypeHomozygous": counts.hom,
         "genotypeHeterozygous": counts.het,
         "genotypeHemizygous": counts.hemi,
     }
+    # A masked count is left out (the schema has no "masked" value for a count).
+    return {name: value for name, value in frequency.items() if value is not None}
 
 
 def population_name(stratum: str, value: str) -> str:
@@ -1013,15 +1254,14 @@ def population_name(stratum: str, value: str) -> str:
 
 def _frequencies(variant: "engine.Variant", manifest: "engine.Manifest") -> list[dict[str, Any]]:
     """The whole panel first, then one population per stratum value; populations without calls are left out
-    (their allele frequency is undefined)."""
+    (their allele frequency is undefined), and so are those whose frequency disclosure control masked.
+    The variant's counts are selectors.ShownCounts (selectors.disclosed_variant)."""
     populations = [("all", variant.counts)]
     for stratum, values in variant.strata.items():
         order = {value: index for index, value in enumerate(manifest.strata.get(stratum, []))}
         for value in sorted(values, key=lambda v: (order.get(v, len(order)), v)):
             populations.append((population_name(stratum, value), values[value]))
-    return [
-        _frequency(name, counts) for name, counts in populations if counts.an > 0 and counts.af is not None
-    ]
+    return [_frequency(name, counts) for name, counts in populations if counts.af is not None]
 
 
 def _sequence_id(assembly: str, chrom: str) -> str:
@@ -1032,6 +1272,7 @@ def _sequence_id(assembly: str, chrom: str) -> str:
 def _record(
     request: HttpRequest, variant: "engine.Variant", manifest: "engine.Manifest", gene: str | None
 ) -> dict[str, Any]:
+    """One variant as a Beacon record; its counts already through selectors.disclosed_variant."""
     start0 = variant.pos - 1
     record: dict[str, Any] = {
         "variantInternalId": variant.variant_id,
@@ -1083,14 +1324,22 @@ def _record(
     return record
 
 
-def _datasets_for(query: VariantQuery) -> list["engine.Dataset"]:
+def _datasets_for(user, query: VariantQuery) -> list[tuple["engine.Dataset", str]]:
+    """The datasets asked about that the caller is answered about, each with the most the caller may get;
+    a dataset the caller is not answered about is "not found", as if it did not exist."""
     if query.dataset_ids is not None:
         datasets = [dataset_or_404(dataset_id) for dataset_id in query.dataset_ids]
     else:
         datasets = [dataset_or_404(m.dataset_id, m.version) for m in all_datasets()]
+    answered = {m.dataset_id: most for m, most in _answered(user, [d.manifest for d in datasets])}
+    if query.dataset_ids is not None:
+        for dataset_id in query.dataset_ids:
+            if dataset_id not in answered:
+                raise Http404(f"There is no dataset {json.dumps(dataset_id)} this caller may query.")
+    datasets = [d for d in datasets if d.manifest.dataset_id in answered]
     if query.assembly:
         datasets = [d for d in datasets if d.manifest.assembly == query.assembly]
-    return datasets
+    return [(d, answered[d.manifest.dataset_id]) for d in datasets]
 
 
 def _question(query: VariantQuery) -> str:
@@ -1120,13 +1369,19 @@ def _disclosed_count(total: int, caller: str, question: str) -> dict[str, Any]:
 def _answer_variants(
     request: HttpRequest, user, received: ReceivedRequest, query: VariantQuery
 ) -> dict[str, Any]:
-    granularity = _returned_granularity(received.requested_granularity, granularity_allowed(user))
     offset, limit = received.skip * received.limit, received.limit
-    datasets = _datasets_for(query)
-    if granularity == "count":
-        caller = disclosure.caller_of(user=user, address=request.META.get("REMOTE_ADDR"))
-        question = _question(query)
-        disclosure.budget_spend(caller=caller, question=question)
+    # Every query spends the caller's budget before anything is read: yes/no answers are questions too.
+    caller = disclosure.caller_of(user=user, address=request.META.get("REMOTE_ADDR"))
+    question = _question(query)
+    disclosure.budget_spend(caller=caller, question=question)
+    answered = _datasets_for(user, query)
+    granularity = received.requested_granularity
+    if not answered:
+        granularity = _returned_granularity(granularity, granularity_allowed(user))
+    for _dataset, most in answered:
+        granularity = _returned_granularity(granularity, most)
+    datasets = [dataset for dataset, _most in answered]
+    exact = selectors.sees_exact_counts(user)
     result_sets = []
     total = 0
     gene_errors = []
@@ -1168,7 +1423,15 @@ def _answer_variants(
                     "setType": "dataset",
                     "exists": count > 0,
                     "resultsCount": count,
-                    "results": [_record(request, v, dataset.manifest, query.gene) for v in items],
+                    "results": [
+                        _record(
+                            request,
+                            selectors.disclosed_variant(v, exact=exact),
+                            dataset.manifest,
+                            query.gene,
+                        )
+                        for v in items
+                    ],
                     "info": {
                         "assemblyId": dataset.manifest.assembly,
                         "version": dataset.manifest.version,
@@ -1183,25 +1446,6 @@ def _answer_variants(
     return answer
 
 
-class GVariantsQuery(Schema):
-    """Beacon v2 genomic variant parameters for a GET; all optional, checked together by the handler."""
-
-    requestedGranularity: str | None = None
-    assemblyId: str | None = None
-    referenceName: str | None = None
-    start: str | None = None
-    end: str | None = None
-    referenceBases: str | None = None
-    alternateBases: str | None = None
-    variantType: str | None = None
-    geneId: str | None = None
-    datasetIds: str | None = None
-    filters: str | None = None
-    skip: str | None = None
-    limit: str | None = None
-    includeResultsetResponses: str | None = None
-
-
 _G_VARIANTS_DESCRIPTION = (
     "Query types: sequence (referenceName, start, referenceBases, alternateBases), range (referenceName, "
     "start, end; optionally variantType, referenceBases, alternateBases), bracket (two starts, two ends), "
@@ -1210,10 +1454,13 @@ _G_VARIANTS_DESCRIPTION = (
     "assemblyId (GRCh37, GRCh38) restricts the datasets. Filters: "
     "alleleFrequency>=x, alleleFrequency<=x, PASS. Pagination: skip counts pages of limit results, per "
     "dataset. Granularity: anyone gets boolean (genome.beacon_boolean); signed-in users count "
-    "(genome.beacon_count) and record (genome.beacon_record). Counts are disclosure-controlled: below the "
-    "minimum cell size they are answered as the threshold with countPrecision 'imprecise'; each distinct "
-    "counting question spends one of the caller's query budget, and once it is spent the answer is HTTP 429 "
-    "with Retry-After. Bad parameters get HTTP 400 with a beaconErrorResponse."
+    "(genome.beacon_count) and record (genome.beacon_record); each dataset's access level caps it "
+    "(anonymous: count for public datasets, boolean for registered ones, controlled ones not answered; "
+    "signed in: boolean for controlled datasets). Every distinct question, yes/no included, spends one of "
+    "the caller's query budget (per user; per address when anonymous), and once it is spent the answer is "
+    "HTTP 429 with Retry-After. Counts are disclosure-controlled: below the minimum cell size they are "
+    "answered as the threshold with countPrecision 'imprecise'; records carry frequencies with small counts "
+    "masked (exact for genome.view_exact_counts). Bad parameters get HTTP 400 with a beaconErrorResponse."
 )
 
 
@@ -1244,10 +1491,7 @@ def beacon_g_variants(request, params: Query[GVariantsQuery]):
             "required": False,
             "content": {
                 "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"meta": {"type": "object"}, "query": {"type": "object"}},
-                    },
+                    "schema": REQUEST_BODY_SCHEMA,
                     "example": {
                         "meta": {"apiVersion": "v2.0"},
                         "query": {
@@ -1287,14 +1531,12 @@ def beacon_g_variants_post(request):
 @_beacon_errors
 def beacon_g_variant(
     request,
-    variant_id: str,
-    requestedGranularity: str | None = None,  # Beacon's parameter names
-    assemblyId: str | None = None,
-    datasetIds: str | None = None,
+    variant_id: VARIANT_ID,
+    params: Query[GVariantQuery],
 ):
     user = _caller(request)
     received = request._beacon_received
-    received.requested_granularity = _granularity(requestedGranularity)
+    received.requested_granularity = _granularity(params.requestedGranularity)
     received.parameters = {"variantInternalId": variant_id}
     match = _VARIANT_ID.match(variant_id.strip())
     if not match:
@@ -1307,8 +1549,8 @@ def beacon_g_variant(
     query = VariantQuery(
         variant_id=f"{chrom}-{match.group('pos')}-{match.group('ref').upper()}-{match.group('alt').upper()}"
     )
-    if assemblyId:
-        query.assembly = _assembly(assemblyId)
-    if datasetIds:
-        query.dataset_ids = _dataset_ids(datasetIds)
+    if params.assemblyId:
+        query.assembly = _assembly(params.assemblyId)
+    if params.datasetIds:
+        query.dataset_ids = _dataset_ids(params.datasetIds)
     return _answer_variants(request, user, received, query)

@@ -1,9 +1,11 @@
-"""Demo datasets: a simulated 2,000-genome panel (msprime) and the public hail test VCF from ../shared."""
+"""Demo datasets: a simulated 2,000-genome panel (msprime) and, when it is there, the public hail test VCF."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+
+from kiban.core.reference import REFERENCE_DIR
 
 from . import engine
 from .datasets import genome_root
@@ -11,8 +13,9 @@ from .datasets import genome_root
 SIMULATED_DATASET = "tmm-simulated"
 SIMULATED_SAMPLES = 2_000
 HAIL_DATASET = "hail-sample"
-# The public test VCF travels beside the repository (shared/reference), not inside it.
-HAIL_VCF = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "vcf" / "hail-sample.vcf"
+# The public test VCF travels beside a development checkout (../shared/reference), not inside the repository:
+# a plain clone's demo runs without it.
+HAIL_VCF = REFERENCE_DIR / "vcf" / "hail-sample.vcf"
 
 
 def _exists(dataset_id: str) -> bool:
@@ -59,4 +62,4 @@ def load_genome(
         )
         say(f"  {HAIL_DATASET}: {manifest.variant_count:,} variants, {manifest.sample_count:,} samples")
     else:
-        say(f"  {HAIL_DATASET}: skipped ({HAIL_VCF} is not there)")
+        say(f"  {HAIL_DATASET}: not loaded, the optional public test VCF was not found at {HAIL_VCF}")

@@ -1,6 +1,7 @@
 """The columns of variant tables for TSV downloads, and their Parquet file: every row, every stratum's counts.
 
 Column names are fixed English identifiers in both languages, because scripts and other tools read them.
+A count that disclosure control masked (selectors.disclosed_variant) is an empty cell, null in Parquet.
 """
 
 import io

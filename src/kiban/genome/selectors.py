@@ -1,14 +1,18 @@
-"""Reads of the reference panel: what a person typed (variant id, rsID, region, gene, filters), all rows."""
+"""Reads of the reference panel: what a person typed, all rows, who gets how much and which counts."""
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kiban.core import disclosure
+
 from . import engine
+from .choices import AccessLevel
 from .engine.assembly import MAX_POSITION, primary_chromosome
+from .models import DatasetAccess
 
 # A download reads every matching row; a region longer than this is refused (the API pages instead).
 MAX_DOWNLOAD_BP = 10_000_000
@@ -188,3 +192,124 @@ def every_variant(fetch: Callable[[int, int], engine.Page]) -> Iterator[engine.V
         offset += len(page.items)
         if not page.items or offset >= page.total:
             return
+
+
+# ---------------------------------------------------------------------------------------------------------
+# who gets how much of a dataset
+
+GRANULARITIES = ("none", "boolean", "count", "record")
+# The highest granularity per access level for an anonymous caller and for a signed-in one. "none": the
+# dataset is not answered at all (not listed, not queried, as if absent). Records carry aggregate frequencies
+# only, never carriers; their small cells are masked for everyone without genome.view_exact_counts.
+# A controlled dataset is for callers with an approved access; until access requests exist (S5) nobody has
+# one, so a controlled dataset says at most yes or no, to signed-in users only.
+GRANULARITY_BY_ACCESS_LEVEL = {
+    AccessLevel.PUBLIC: {"anonymous": "count", "signed_in": "record"},
+    AccessLevel.REGISTERED: {"anonymous": "boolean", "signed_in": "record"},
+    AccessLevel.CONTROLLED: {"anonymous": "none", "signed_in": "boolean"},
+}
+
+
+def access_levels() -> dict[str, str]:
+    """Every dataset's recorded access level by dataset id; a dataset not in it is REGISTERED."""
+    return dict(DatasetAccess.objects.values_list("dataset_id", "level"))
+
+
+def access_level(dataset_id: str, levels: dict[str, str] | None = None) -> str:
+    levels = access_levels() if levels is None else levels
+    return levels.get(dataset_id, AccessLevel.REGISTERED)
+
+
+def dataset_granularity(user, level: str) -> str:
+    """The most a caller may get of a dataset of this access level: none, boolean, count or record."""
+    kind = "signed_in" if user is not None and user.is_authenticated and user.is_active else "anonymous"
+    return GRANULARITY_BY_ACCESS_LEVEL[AccessLevel(level)][kind]
+
+
+def frequency_datasets(user, manifests: list[engine.Manifest]) -> list[engine.Manifest]:
+    """The datasets whose frequencies the user may see (one query for every dataset's level)."""
+    levels = access_levels()
+    return [m for m in manifests if dataset_granularity(user, access_level(m.dataset_id, levels)) == "record"]
+
+
+def controlled_refusal(dataset_id: str) -> str:
+    return _(
+        "Dataset %(dataset)s is under controlled access: its frequencies are for approved access holders, "
+        "and access requests are not open yet. The Beacon answers signed-in users whether a variant is in it."
+    ) % {"dataset": dataset_id}
+
+
+def may_see_frequencies(user, dataset_id: str) -> bool:
+    """Whether the panel's pages and API may show this dataset's frequencies to the user (record)."""
+    return dataset_granularity(user, access_level(dataset_id)) == "record"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# counts through disclosure control
+
+COUNT_NAMES = ("ac", "an", "hom", "het", "hemi")
+# Masked together: genotypes add up to the allele count (2 hom + het + hemi = AC), so one masked genotype
+# count would come back from the others.
+COUNT_COLUMNS = (("ac",), ("an",), ("hom", "het", "hemi"))
+
+
+@dataclass(frozen=True)
+class ShownCounts:
+    """engine.Counts as a caller may see them: None where disclosure control masked a count; the frequency
+    is None when its allele count or number is masked (AF × AN is AC), or when nobody was called."""
+
+    ac: int | None
+    an: int | None
+    af: float | None
+    hom: int | None
+    het: int | None
+    hemi: int | None
+    masked: bool
+
+    @classmethod
+    def of(cls, counts: dict[str, int | None]) -> "ShownCounts":
+        ac, an = counts["ac"], counts["an"]
+        af = ac / an if ac is not None and an else None
+        return cls(
+            ac=ac,
+            an=an,
+            af=af,
+            hom=counts["hom"],
+            het=counts["het"],
+            hemi=counts["hemi"],
+            masked=any(value is None for value in counts.values()),
+        )
+
+
+def _cell(counts: engine.Counts) -> dict[str, int]:
+    return {name: getattr(counts, name) for name in COUNT_NAMES}
+
+
+def disclosed_variant(variant: engine.Variant, *, exact: bool) -> engine.Variant:
+    """The variant with its counts overall and per stratum as the caller may see them (kiban/core/disclosure:
+    table_disclose): exact for callers with genome.view_exact_counts, else with small cells masked. Either
+    way the counts are ShownCounts, so pages, API and Beacon read one shape."""
+    if exact:
+        margin = _cell(variant.counts)
+        strata = {s: {v: _cell(c) for v, c in values.items()} for s, values in variant.strata.items()}
+    else:
+        margin, strata = disclosure.table_disclose(
+            margin=_cell(variant.counts),
+            strata={s: {v: _cell(c) for v, c in values.items()} for s, values in variant.strata.items()},
+            columns=COUNT_COLUMNS,
+        )
+    return replace(
+        variant,
+        counts=ShownCounts.of(margin),
+        strata={s: {v: ShownCounts.of(c) for v, c in values.items()} for s, values in strata.items()},
+    )
+
+
+def sees_exact_counts(user) -> bool:
+    return user is not None and user.has_perm("genome.view_exact_counts")
+
+
+def disclosed_page(page: engine.Page, user) -> engine.Page:
+    """One engine page of variants with their counts as the user may see them."""
+    exact = sees_exact_counts(user)
+    return replace(page, items=[disclosed_variant(v, exact=exact) for v in page.items])

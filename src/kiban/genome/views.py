@@ -1,6 +1,9 @@
 """Reference panel pages: datasets, search, a variant's frequencies, region and gene tables with downloads.
 
-Every page shows aggregate counts only: no page reads carriers or sample ids.
+Every page shows aggregate counts only: no page reads carriers or sample ids. The counts go through
+disclosure control (selectors.disclosed_variant: below the minimum cell masked in every stratum, exact for
+genome.view_exact_counts), and a dataset whose access level gives the user less than records (controlled)
+is neither listed nor shown.
 """
 
 from functools import wraps
@@ -13,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kiban.core.disclosure import min_cell
 from kiban.core.exports import download_response, export_response
 from kiban.core.pages import PageError, fetched_page, page_errors, query_url
 from kiban.core.permissions import require
@@ -40,11 +44,18 @@ def genome_page(view):
     return page
 
 
-def _dataset(dataset_id: str) -> engine.Dataset:
+def _dataset(request, dataset_id: str) -> engine.Dataset:
     try:
-        return dataset_or_404(dataset_id)
+        dataset = dataset_or_404(dataset_id)
     except Http404 as error:
         raise PageError(404, _("There is no dataset “%(dataset)s”.") % {"dataset": dataset_id}) from error
+    if not selectors.may_see_frequencies(request.user, dataset.manifest.dataset_id):
+        raise PageError(403, selectors.controlled_refusal(dataset.manifest.dataset_id))
+    return dataset
+
+
+def _shown(request, variant: engine.Variant) -> engine.Variant:
+    return selectors.disclosed_variant(variant, exact=selectors.sees_exact_counts(request.user))
 
 
 def _strata(manifest: engine.Manifest) -> list[tuple[str, list[str]]]:
@@ -54,14 +65,15 @@ def _strata(manifest: engine.Manifest) -> list[tuple[str, list[str]]]:
 @genome_page
 def dataset_list(request):
     """Any signed-in user: every dataset's current version, with a search box each."""
-    datasets = [(manifest, _strata(manifest)) for manifest in all_datasets()]
+    manifests = selectors.frequency_datasets(request.user, all_datasets())
+    datasets = [(manifest, _strata(manifest)) for manifest in manifests]
     return render(request, "genome/dataset_list.html", {"datasets": datasets})
 
 
 @genome_page
 def dataset_detail(request, dataset_id: str):
     """Any signed-in user: one dataset's manifest and its allele-frequency spectrum."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     return render(
         request,
         "genome/dataset_detail.html",
@@ -76,7 +88,7 @@ def dataset_detail(request, dataset_id: str):
 @genome_page
 def search(request, dataset_id: str):
     """A variant id, rsID, region or gene symbol typed in the search box, sent on to its page."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     try:
         target = selectors.search_target(request.GET.get("q", ""))
     except selectors.GenomeQueryError as error:
@@ -96,7 +108,7 @@ def search(request, dataset_id: str):
 @genome_page
 def variant_detail(request, dataset_id: str, variant_id: str):
     """Any signed-in user: one variant's counts for all samples and for every group of every stratum."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     try:
         canonical_id = selectors.variant_id(variant_id)
     except selectors.GenomeQueryError as error:
@@ -111,13 +123,16 @@ def variant_detail(request, dataset_id: str, variant_id: str):
             % {"variant": canonical_id, "dataset": dataset_id},
             dataset_id=dataset_id,
         )
+    rows = frequency_rows(_shown(request, variant), dataset.manifest.strata, STRATUM_LABELS)
     return render(
         request,
         "genome/variant_detail.html",
         {
             "manifest": dataset.manifest,
-            "variant": variant,
-            "rows": frequency_rows(variant, dataset.manifest.strata, STRATUM_LABELS),
+            "variant": _shown(request, variant),
+            "rows": rows,
+            "masked": any(row.counts.masked for row in rows),
+            "min_cell": min_cell(),
         },
     )
 
@@ -125,7 +140,7 @@ def variant_detail(request, dataset_id: str, variant_id: str):
 @genome_page
 def rsid_detail(request, dataset_id: str, rsid: str):
     """The variants carrying an rsID: straight to the variant when there is one, a table when several."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     try:
         canonical = selectors.rsid(rsid)
     except selectors.GenomeQueryError as error:
@@ -143,14 +158,14 @@ def rsid_detail(request, dataset_id: str, rsid: str):
     return render(
         request,
         "genome/rsid_detail.html",
-        {"manifest": dataset.manifest, "rsid": canonical, "variants": variants},
+        {"manifest": dataset.manifest, "rsid": canonical, "variants": [_shown(request, v) for v in variants]},
     )
 
 
 def _paging(request, dataset: engine.Dataset, fetch, number: int) -> dict:
     def counted(offset: int, limit: int) -> tuple[list[engine.Variant], int]:
         result = fetch(offset, limit)
-        return result.items, result.total
+        return [_shown(request, v) for v in result.items], result.total
 
     try:
         page = fetched_page(request, counted, number=number, per_page=selectors.PAGE_SIZE)
@@ -174,7 +189,7 @@ def _download(request, dataset: engine.Dataset, fetch, filename: str):
             dataset_id=dataset.manifest.dataset_id,
         )
     strata = dataset.manifest.strata
-    rows = selectors.every_variant(fetch)
+    rows = (_shown(request, v) for v in selectors.every_variant(fetch))
     if file_format == "tsv":
         return export_response(
             columns=variant_columns(strata),
@@ -193,7 +208,7 @@ def _download(request, dataset: engine.Dataset, fetch, filename: str):
 @genome_page
 def region_table(request, dataset_id: str):
     """Any signed-in user: the variants of a region, filtered and paged, with TSV and Parquet downloads."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     context = {"manifest": dataset.manifest}
     if not request.GET:
         return render(request, "genome/region_table.html", {**context, "form": RegionForm()})
@@ -221,7 +236,7 @@ def region_table(request, dataset_id: str):
 @genome_page
 def gene_table(request, dataset_id: str, symbol: str):
     """Any signed-in user: the variants of a gene, filtered and paged, with TSV and Parquet downloads."""
-    dataset = _dataset(dataset_id)
+    dataset = _dataset(request, dataset_id)
     context = {"manifest": dataset.manifest, "symbol": symbol}
     form = VariantFilterForm(request.GET)
     if not form.is_valid():

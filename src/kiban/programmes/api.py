@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from kiban.core.apikit import ApiError
+from kiban.core.apikit import ApiError, responses
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.inputs import Id, Yen
 from kiban.core.permissions import require
@@ -100,7 +100,7 @@ def _fiscal_year(text: str | None) -> int | None:
 
 @router.get(
     "",
-    response=ProgrammeListOut,
+    response=responses(ProgrammeListOut, 400, 403, 404),
     summary="Programmes in one fiscal year beside the year before, with totals (any signed-in user)",
 )
 def programme_list(request, fiscal_year: str | None = None):
@@ -143,7 +143,7 @@ def programme_list(request, fiscal_year: str | None = None):
 
 @router.get(
     "/{programme_id}",
-    response=ProgrammeDetailOut,
+    response=responses(ProgrammeDetailOut, 403, 404),
     summary="One programme with every budget (any signed-in user)",
 )
 def programme_detail(request, programme_id: Id):
@@ -156,7 +156,7 @@ def programme_detail(request, programme_id: Id):
 
 @router.put(
     "/budgets/{budget_id}",
-    response=BudgetOut,
+    response=responses(BudgetOut, 400, 403, 404, 409),
     summary="Correct one budget amount, with a reason (ministry officials only)",
 )
 def budget_change(request, budget_id: Id, payload: BudgetChangeIn):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import Page, Rows
+from kiban.core.apikit import Page, Rows, responses
 from kiban.core.inputs import Count, Id
 from kiban.core.permissions import require
 
@@ -86,7 +86,9 @@ def _own_assignment(request, assignment_id: int, perm: str) -> Assignment:
     return assignment
 
 
-@router.get("/assignments", response=list[AssignmentOut], summary="My review work in open rounds")
+@router.get(
+    "/assignments", response=responses(list[AssignmentOut], 403), summary="My review work in open rounds"
+)
 @paginate(Page)
 def my_assignments(request):
     require(request.user, "reviews.list_assignments")
@@ -95,7 +97,7 @@ def my_assignments(request):
 
 @router.post(
     "/assignments/{assignment_id}/scores",
-    response=AssignmentOut,
+    response=responses(AssignmentOut, 400, 403, 404, 409),
     summary="Submit my scores, once (the assigned reviewer without a conflict)",
 )
 def scores_submit(request, assignment_id: Id, payload: ScoresIn):
@@ -108,7 +110,7 @@ def scores_submit(request, assignment_id: Id, payload: ScoresIn):
 
 @router.post(
     "/assignments/{assignment_id}/conflict",
-    response=ConflictOut,
+    response=responses(ConflictOut, 400, 403, 404, 409),
     summary="Declare a conflict of interest (the assigned reviewer)",
 )
 def conflict_declare(request, assignment_id: Id, payload: ConflictIn):
@@ -118,7 +120,7 @@ def conflict_declare(request, assignment_id: Id, payload: ConflictIn):
 
 @router.get(
     "/rounds/{round_id}/aggregate",
-    response=AggregateOut,
+    response=responses(AggregateOut, 403, 404),
     summary="A round's aggregate, conflicted reviewers and not-applicable scores left out (its managers)",
 )
 def round_aggregate(request, round_id: Id):

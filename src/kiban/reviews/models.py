@@ -112,6 +112,12 @@ class ReviewRound(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    reviewed_state = models.CharField(
+        _("reviewed state"),
+        max_length=40,
+        blank=True,
+        help_text=_("The item's state (a seed's stage) when the round was opened: what the panel judges."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -119,6 +125,14 @@ class ReviewRound(models.Model):
         verbose_name_plural = _("review rounds")
         ordering = ["-opened_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # Two undecided rounds on one item could both apply their decision (Seed B → preC → Seed C).
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=~models.Q(state=RoundState.DECIDED),
+                name="reviewround_one_undecided_per_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -20,7 +20,13 @@ class ReviewAdapter(Protocol):
     None`: a reason, or None, why the item may not be put under review or scored in its present state; the
     engine refuses opening a round and submitting scores with that reason. And it may define
     `review_opened(self, target, round, actor) -> None`, called in the transaction that opens a round: the
-    item's state follows (a request goes under review), and a ValidationError it raises refuses the round.
+    item's state follows (a request goes under review), and a ValidationError it raises refuses the round; the
+    round is saved after it, so that it records the state the round holds the item in.
+
+    And it may define `review_state(self, target) -> str` (the item's present state: a seed's stage) with
+    `review_state_label(self, state) -> str` (its name for people): the round records the state it reviewed,
+    a decision is refused once the item has moved on to another, and `title(target, state)` then names the
+    item as it was in that state (the round page's heading).
 
     `apply_decision` receives the panel's decision as recorded: `decision.round` (the round it decides),
     `decision.outcome` (one of `outcomes`), `decision.rationale` and `decision.decided_by`. It runs in the

@@ -142,6 +142,11 @@ def rounds_for(target: models.Model) -> models.QuerySet[ReviewRound]:
     ).select_related("rubric", "decision")
 
 
+def undecided_round(target: models.Model) -> ReviewRound | None:
+    """The item's round still open or awaiting its decision, if any: an item has at most one."""
+    return rounds_for(target).exclude(state=RoundState.DECIDED).first()
+
+
 def scores_by_reviewer(scores: Iterable[Score]) -> list[tuple[Assignment, list[Score]]]:
     grouped: dict[int, tuple[Assignment, list[Score]]] = {}
     for score in scores:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
@@ -25,6 +25,7 @@ from kiban.core.services import notification_send
 from .choices import Conflict, RoundState
 from .models import Assignment, Criterion, Decision, ReviewRound, Rubric, Score
 from .registry import ReviewAdapter, adapter_for, outcome_label
+from .selectors import undecided_round
 
 
 def _require_manager(adapter: ReviewAdapter, actor: User, target) -> None:
@@ -53,6 +54,36 @@ def _state_message(round_: ReviewRound) -> str:
     if round_.state == RoundState.DECIDED:
         return _("The round “%(title)s” is already decided.") % {"title": round_.title}
     return _("The round “%(title)s” is still open.") % {"title": round_.title}
+
+
+def _undecided_message(round_: ReviewRound) -> str:
+    return _("The review round “%(title)s” on this item is still under way; decide it first.") % {
+        "title": round_.title
+    }
+
+
+def _reviewed_state(adapter: ReviewAdapter, target) -> str:
+    state = getattr(adapter, "review_state", None)
+    return str(state(target)) if state is not None else ""
+
+
+def _refuse_if_moved_on(adapter: ReviewAdapter, round_: ReviewRound, target) -> None:
+    """A decision judges the state the round reviewed; once the item is elsewhere it no longer applies."""
+    current = _reviewed_state(adapter, target)
+    if not round_.reviewed_state or current == round_.reviewed_state:
+        return
+    raise StateConflict(
+        _(
+            "The round “%(title)s” reviewed the item at %(reviewed)s, but it is now at %(current)s; "
+            "its decision no longer applies. Open a new round for the present state."
+        )
+        % {
+            "title": round_.title,
+            "reviewed": adapter.review_state_label(round_.reviewed_state),
+            "current": adapter.review_state_label(current),
+        },
+        "moved_on",
+    )
 
 
 # --- rubrics
@@ -119,20 +150,33 @@ def review_round_open(
         raise ValidationError(_("Give the round a title."), "title")
     if not rubric.criteria.exists():
         raise ValidationError(_("The rubric has no criteria to score."), "no_criteria")
-    with transaction.atomic():
-        round_ = ReviewRound(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            rubric=rubric,
-            title=title,
-            blind=blind,
-            due_date=due_date,
-            opened_by=actor,
-        )
-        audited_save(round_, actor=actor, reason=_("Review round opened"))
-        opened = getattr(adapter, "review_opened", None)
-        if opened is not None:  # the item's own state follows (certification: under review), or refuses
-            opened(target, round_, actor)
+    try:
+        with transaction.atomic():
+            # The item as it is now, locked: the round records its present state, not a stale copy's.
+            target = type(target)._default_manager.select_for_update().get(pk=target.pk)
+            round_ = ReviewRound(
+                content_type=ContentType.objects.get_for_model(target),
+                object_id=target.pk,
+                rubric=rubric,
+                title=title,
+                blind=blind,
+                due_date=due_date,
+                opened_by=actor,
+            )
+            opened = getattr(adapter, "review_opened", None)
+            if opened is not None:  # the item's own state follows (certification: under review), or refuses
+                opened(target, round_, actor)
+            under_way = undecided_round(target)
+            if under_way is not None:
+                raise StateConflict(_undecided_message(under_way), "round_under_way")
+            round_.reviewed_state = _reviewed_state(adapter, target)
+            audited_save(round_, actor=actor, reason=_("Review round opened"))
+    except IntegrityError as error:
+        # A concurrent request opened a round on the item between the check and this insert.
+        under_way = undecided_round(target)
+        if under_way is None:
+            raise
+        raise StateConflict(_undecided_message(under_way), "round_under_way") from error
     return round_
 
 
@@ -417,6 +461,9 @@ def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: 
         locked = _locked_round(round)
         if locked.state == RoundState.OPEN:
             raise ValidationError(_("Close the round before recording the decision."), "round_open")
+        # Read the item's state again under a lock: it may have moved since the round was opened.
+        target = type(target)._default_manager.select_for_update().get(pk=target.pk)
+        _refuse_if_moved_on(adapter, locked, target)
         try:
             locked.decide()
         except TransitionNotAllowed as error:

@@ -142,7 +142,10 @@ def _round_page(request, round_: ReviewRound, *, status: int = 200, **forms):
     decision = getattr(round_, "decision", None)
     context = {
         "round": round_,
-        "title": adapter.title(target),
+        # the item as the round reviewed it (a seed's stage then), not as it is now
+        "title": adapter.title(target, round_.reviewed_state)
+        if round_.reviewed_state
+        else adapter.title(target),
         "applicant": adapter.applicant_label(target),
         "target_url": adapter.url(target),
         "criteria": list(round_.rubric.criteria.all()),

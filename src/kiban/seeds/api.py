@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, Rows
+from kiban.core.apikit import ApiError, Page, Rows, responses
 from kiban.core.inputs import Id, Year
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
@@ -297,7 +297,7 @@ def _outcome(outcome) -> dict:
 # --- seeds
 @router.get(
     "",
-    response=list[SeedSummaryOut],
+    response=responses(list[SeedSummaryOut], 400, 403),
     summary="Seeds you may see (public summaries), filtered and paginated",
 )
 @paginate(Page)
@@ -336,7 +336,9 @@ def seed_list(
 
 
 @router.post(
-    "", response={201: SeedOut}, summary="Register a seed at a hub (hub staff; researchers their own)"
+    "",
+    response=responses(SeedOut, 400, 403, 404, 409, status=201),
+    summary="Register a seed at a hub (hub staff; researchers their own)",
 )
 def seed_register(request, payload: SeedIn):
     require(request.user, "seeds.add_seed")
@@ -365,7 +367,11 @@ def seed_register(request, payload: SeedIn):
     return Status(201, _full(selectors.seed_detail(pk=seed.pk), request.user))
 
 
-@router.get("/dashboard", response=DashboardOut, summary="The pipeline nationwide, or of one hub (hub_id)")
+@router.get(
+    "/dashboard",
+    response=responses(DashboardOut, 403, 404),
+    summary="The pipeline nationwide, or of one hub (hub_id)",
+)
 def dashboard(request, hub_id: Id | None = None):
     """Nationwide: hub staff, the agency and the ministry. One hub: its staff, the agency and the ministry."""
     hub = None
@@ -399,7 +405,9 @@ def dashboard(request, hub_id: Id | None = None):
 
 
 @router.get(
-    "/outcomes", response=list[OutcomeOut], summary="Outcomes of the seeds whose records you may read"
+    "/outcomes",
+    response=responses(list[OutcomeOut], 403),
+    summary="Outcomes of the seeds whose records you may read",
 )
 @paginate(Page)
 def outcome_list(request, kind: str | None = None, fiscal_year: Year | None = None):
@@ -415,13 +423,19 @@ def outcome_list(request, kind: str | None = None, fiscal_year: Year | None = No
 
 
 @router.get(
-    "/{seed_id}", response=SeedOut, summary="One seed (details and team only where you may read them)"
+    "/{seed_id}",
+    response=responses(SeedOut, 403, 404),
+    summary="One seed (details and team only where you may read them)",
 )
 def seed_detail(request, seed_id: Id):
     return _full(_seed(request, seed_id), request.user)
 
 
-@router.patch("/{seed_id}", response=SeedOut, summary="Change a seed's description (team and hub staff)")
+@router.patch(
+    "/{seed_id}",
+    response=responses(SeedOut, 400, 403, 404, 409),
+    summary="Change a seed's description (team and hub staff)",
+)
 def seed_change(request, seed_id: Id, payload: SeedChangeIn):
     seed = _seed(request, seed_id, "seeds.change_seed")
     values = payload.model_dump(exclude_unset=True)
@@ -433,7 +447,9 @@ def seed_change(request, seed_id: Id, payload: SeedChangeIn):
 
 
 @router.get(
-    "/{seed_id}/years", response=list[YearOut], summary="Funds, milestones and progress by fiscal year"
+    "/{seed_id}/years",
+    response=responses(list[YearOut], 403, 404),
+    summary="Funds, milestones and progress by fiscal year",
 )
 @paginate(Page)
 def seed_years(request, seed_id: Id):
@@ -462,7 +478,9 @@ def seed_years(request, seed_id: Id):
 
 
 @router.get(
-    "/{seed_id}/stage-gates", response=StageGatesOut, summary="A seed's stage-gate decisions and reviews"
+    "/{seed_id}/stage-gates",
+    response=responses(StageGatesOut, 403, 404),
+    summary="A seed's stage-gate decisions and reviews",
 )
 def stage_gates(request, seed_id: Id):
     from kiban.reviews.selectors import rounds_for
@@ -502,7 +520,7 @@ def stage_gates(request, seed_id: Id):
 
 @router.post(
     "/{seed_id}/stage-gates",
-    response={201: ReviewRoundOut},
+    response=responses(ReviewRoundOut, 400, 403, 404, 409, status=201),
     summary="Open a stage-gate review round (the hub's staff); the panel's decision moves the stage",
 )
 def stage_gate_open(request, seed_id: Id, payload: ReviewOpenIn):
@@ -536,7 +554,9 @@ def stage_gate_open(request, seed_id: Id, payload: ReviewOpenIn):
     )
 
 
-@router.get("/{seed_id}/outcomes", response=list[OutcomeOut], summary="A seed's outcomes")
+@router.get(
+    "/{seed_id}/outcomes", response=responses(list[OutcomeOut], 403, 404), summary="A seed's outcomes"
+)
 @paginate(Page)
 def seed_outcomes(request, seed_id: Id):
     seed = _seed(request, seed_id, "seeds.view_seed_details")
@@ -544,7 +564,9 @@ def seed_outcomes(request, seed_id: Id):
 
 
 @router.post(
-    "/{seed_id}/outcomes", response={201: OutcomeOut}, summary="Record an outcome (team and hub staff)"
+    "/{seed_id}/outcomes",
+    response=responses(OutcomeOut, 400, 403, 404, 409, status=201),
+    summary="Record an outcome (team and hub staff)",
 )
 def outcome_add(request, seed_id: Id, payload: OutcomeIn):
     seed = _seed(request, seed_id, "seeds.add_outcome")
@@ -561,7 +583,11 @@ def outcome_add(request, seed_id: Id, payload: OutcomeIn):
     return Status(201, _outcome(outcome))
 
 
-@router.post("/{seed_id}/interest", response={201: InterestOut}, summary="Register your company's interest")
+@router.post(
+    "/{seed_id}/interest",
+    response=responses(InterestOut, 400, 403, 404, 409, status=201),
+    summary="Register your company's interest",
+)
 def interest_add(request, seed_id: Id, payload: InterestIn):
     seed = _seed(request, seed_id, "seeds.add_interest")
     interest = services.interest_register(seed=seed, message=payload.message, actor=request.user)
@@ -578,7 +604,7 @@ def interest_add(request, seed_id: Id, payload: InterestIn):
 
 @router.post(
     "/{seed_id}/ndas",
-    response={201: NdaOut},
+    response=responses(NdaOut, 400, 403, 404, 409, status=201),
     summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
 def nda_add(request, seed_id: Id, payload: NdaIn):

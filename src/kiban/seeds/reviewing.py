@@ -22,11 +22,18 @@ class SeedStageGateAdapter:
     def target_queryset(self) -> QuerySet[Seed]:
         return Seed.objects.select_related("hub", "institution", "pi")
 
-    def title(self, seed: Seed) -> str:
+    def title(self, seed: Seed, state: str | None = None) -> str:
+        """The stage-gate at the seed's present stage, or at `state`, the stage a round reviewed."""
         return _("Stage-gate of “%(title)s” (%(stage)s)") % {
             "title": seed.title,
-            "stage": seed.get_stage_display(),
+            "stage": self.review_state_label(state) if state else seed.get_stage_display(),
         }
+
+    def review_state(self, seed: Seed) -> str:
+        return seed.stage
+
+    def review_state_label(self, state: str) -> str:
+        return str(Stage(state).label) if state in Stage.values else state
 
     def summary(self, seed: Seed) -> str:
         """Reviewers read the confidential details too: they judge the science, under their assignment."""

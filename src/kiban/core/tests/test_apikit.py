@@ -105,3 +105,50 @@ def test_every_list_endpoint_is_documented_as_a_page():
     # Then no endpoint answers a bare list, and every list says its count, limit and offset
     assert bare_lists == []
     assert {"/api/seeds", "/api/seeds/outcomes", "/api/notifications", "/api/genome/datasets"} <= set(pages)
+
+
+def _error_schemas(operation) -> dict[int, str]:
+    return {
+        int(status): answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for status, answer in operation["responses"].items()
+        if 400 <= int(status) < 500
+    }
+
+
+def test_every_operation_documents_its_refusals_in_the_one_error_format():
+    # Given the OpenAPI schema; when every operation's 4xx answers are read
+    openapi = api.get_openapi_schema()
+    undocumented, other_format = [], []
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            errors = _error_schemas(operation)
+            expected = "BeaconErrorResponse" if path.startswith("/api/beacon") else "ErrorOut"
+            if not {401} <= set(errors) or (expected == "ErrorOut" and 422 not in errors):
+                undocumented.append(f"{method.upper()} {path}: {sorted(errors)}")
+            other_format += [f"{method.upper()} {path} {s}" for s, name in errors.items() if name != expected]
+            if method != "get" or "{" in path:
+                # Every write and every record can be refused or missing (and every write needs CSRF).
+                if expected == "ErrorOut" and not {403, 404} & set(errors):
+                    undocumented.append(f"{method.upper()} {path}: neither 403 nor 404")
+
+    # Then every operation says it may answer 401 and (its input) 422, each in the one error format
+    assert undocumented == []
+    assert other_format == []
+    error = openapi["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"detail", "code"}
+
+
+def test_the_beacons_query_parameters_are_typed():
+    openapi = api.get_openapi_schema()
+    parameters = {
+        p["name"]: p["schema"] for p in openapi["paths"]["/api/beacon/g_variants"]["get"]["parameters"]
+    }
+    assert parameters["start"]["type"] == "array"
+    assert parameters["start"]["items"]["type"] == "integer"
+    assert parameters["skip"] == {**parameters["skip"], "type": "integer", "minimum": 0}
+    assert parameters["requestedGranularity"]["enum"] == ["boolean", "count", "record"]
+    assert parameters["referenceBases"]["pattern"] == "^[ACGTN]+$"
+    assert not [name for name, schema in parameters.items() if "anyOf" in schema or "type" not in schema]
+    body = openapi["paths"]["/api/beacon/g_variants"]["post"]["requestBody"]["content"]["application/json"]
+    request_parameters = body["schema"]["properties"]["query"]["properties"]["requestParameters"]
+    assert request_parameters["properties"]["start"]["items"] == parameters["start"]["items"]

@@ -135,6 +135,67 @@ def test_the_budget_counts_distinct_questions_in_the_window_and_then_refuses_wit
     assert "Ask again in 50 seconds" in refused.value.message
 
 
+def test_an_anonymous_address_has_its_own_smaller_budget(db, settings):
+    settings.KIBAN_DISCLOSURE_QUERY_BUDGET = 3
+    settings.KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET = 1
+
+    assert budget_spend(caller="address:192.0.2.1", question="a", now=1000) == 0
+    with pytest.raises(QueryBudgetExhausted, match="You have asked 1 different counting questions"):
+        budget_spend(caller="address:192.0.2.1", question="b", now=1001)
+    assert budget_spend(caller="user:1", question="b", now=1001) == 2
+
+
+# A variant's allele counts: the whole panel and two strata; ac, an and the genotypes masked together.
+COLUMNS = (("ac",), ("an",), ("hom", "het"))
+
+
+def _cell(ac: int, an: int, hom: int = 0, het: int = 0) -> dict[str, int]:
+    return {"ac": ac, "an": an, "hom": hom, "het": het}
+
+
+def test_a_table_of_large_cells_is_shown_as_it_is(settings):
+    margin = _cell(40, 400, 0, 40)
+    strata = {"sex": {"XX": _cell(20, 200, 0, 20), "XY": _cell(20, 200, 0, 20)}}
+
+    assert disclosure.table_disclose(margin=margin, strata=strata, columns=COLUMNS) == (margin, strata)
+
+
+def test_a_small_cell_masks_its_whole_stratum_column_zeros_included_since_the_rest_would_give_it_back(
+    settings,
+):
+    margin = _cell(12, 400, 0, 12)
+    strata = {
+        # XY's 1 would come back as 12 - 11: both are masked.
+        "sex": {"XX": _cell(11, 200, 0, 11), "XY": _cell(1, 200, 0, 1)},
+        # A 0 beside a masked cell says where the carriers are not: masked too.
+        "cohort": {"A": _cell(12, 300, 0, 12), "B": _cell(0, 100)},
+        # All cells large, but 1 carrier has no region recorded (12 - 11): masked as well.
+        "region": {"kansai": _cell(11, 390, 0, 11)},
+    }
+
+    shown_margin, shown = disclosure.table_disclose(margin=margin, strata=strata, columns=COLUMNS)
+
+    assert shown_margin == margin
+    assert shown["sex"] == {
+        "XX": {"ac": None, "an": 200, "hom": None, "het": None},
+        "XY": {"ac": None, "an": 200, "hom": None, "het": None},
+    }
+    assert shown["cohort"]["A"] == {"ac": 12, "an": 300, "hom": 0, "het": 12}
+    assert shown["region"]["kansai"]["ac"] is None
+
+
+def test_a_small_margin_masks_the_same_column_in_every_stratum(settings):
+    # One carrier, XX: the margin's 1 is masked, and so is every stratum's allele count, 0s included.
+    margin = _cell(1, 400, 0, 1)
+    strata = {"sex": {"XX": _cell(1, 200, 0, 1), "XY": _cell(0, 200)}}
+
+    shown_margin, shown = disclosure.table_disclose(margin=margin, strata=strata, columns=COLUMNS)
+
+    assert shown_margin == {"ac": None, "an": 400, "hom": None, "het": None}
+    assert {cell["ac"] for cell in shown["sex"].values()} == {None}
+    assert {cell["het"] for cell in shown["sex"].values()} == {None}
+
+
 def test_the_budget_is_kept_in_the_database_without_the_questions(db, settings):
     settings.KIBAN_DISCLOSURE_QUERY_BUDGET = 5
     budget_spend(caller="user:9", question=QUESTION, now=1000)

@@ -5,9 +5,9 @@ import itertools
 
 import pytest
 
+from kiban.core.choices import Role
 from kiban.core.testing import (
     SIGNED_IN,
-    SIGNED_IN_WITHOUT_ROLE,
     Access,
     assert_constant_queries,
     assert_permission_matrix,
@@ -33,7 +33,9 @@ SERIES_REGION = {"chrom": "2", "start": SERIES_START, "end": SERIES_START + SERI
 
 @pytest.fixture
 def caller(db):
-    return client_for(SIGNED_IN_WITHOUT_ROLE)
+    """A biobank curator, who sees the exact counts (genome.view_exact_counts); every other signed-in user
+    sees them through disclosure control (the *_masked_* tests)."""
+    return client_for(Role.BIOBANK_CURATOR)
 
 
 def _counts(ac, an, af, hom, het, hemi) -> dict:

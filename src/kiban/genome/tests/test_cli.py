@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from kiban.core.reference import reference_path
 from kiban.genome import engine
 from kiban.genome.datasets import genome_root
 
@@ -82,6 +83,7 @@ def test_a_bad_sample_sheet_is_a_command_error_and_keeps_nothing(inputs, tmp_pat
 def test_demo_ingests_the_simulated_panel_and_the_hail_vcf_once(db, settings, tmp_path, monkeypatch):
     from kiban.genome import demo
 
+    reference_path("vcf/hail-sample.vcf")
     settings.DATA_DIR = tmp_path
     said: list[str] = []
     monkeypatch.setattr(demo, "SIMULATED_SAMPLES", 200)  # the demo's 2,000 take seconds; same path
@@ -93,3 +95,35 @@ def test_demo_ingests_the_simulated_panel_and_the_hail_vcf_once(db, settings, tm
     assert manifests["hail-sample"].assembly == "GRCh37"
     demo.load_genome(said.append)
     assert said[-2:] == ["  tmm-simulated: already ingested", "  hail-sample: already ingested"]
+
+
+def test_demo_without_the_public_vcf_says_so_once_and_loads_the_panel(db, settings, tmp_path, monkeypatch):
+    from kiban.genome import demo
+
+    settings.DATA_DIR = tmp_path
+    missing = tmp_path / "no-shared" / "hail-sample.vcf"
+    said: list[str] = []
+    monkeypatch.setattr(demo, "SIMULATED_SAMPLES", 200)
+    monkeypatch.setattr(demo, "HAIL_VCF", missing)
+    demo.load_genome(said.append)
+    assert [m.dataset_id for m in engine.list_datasets(genome_root())] == ["tmm-simulated"]
+    notes = [line for line in said if "hail-sample" in line]
+    assert notes == [f"  hail-sample: not loaded, the optional public test VCF was not found at {missing}"]
+
+
+def test_access_shows_and_sets_a_datasets_access_level_with_a_reason(db, inputs):
+    from kiban.genome.models import DatasetAccess
+
+    vcf, sheet, _ = inputs
+    run("ingest", str(vcf), "--dataset", "cli-panel", "--samples", str(sheet))
+
+    shown, _ = run("access", "cli-panel")
+    assert shown == "cli-panel\tregistered\tanonymous: boolean\tsigned in: record\n"
+    with pytest.raises(CommandError, match="--reason"):
+        run("access", "cli-panel", "public")
+    changed, _ = run("access", "cli-panel", "public", "--reason", "Consent allows open counts")
+    assert changed == "cli-panel\tpublic\tanonymous: count\tsigned in: record\n"
+    history = DatasetAccess.objects.get(dataset_id="cli-panel").history.get()
+    assert history.history_change_reason == "Consent allows open counts"
+    with pytest.raises(CommandError, match="no-such"):
+        run("access", "no-such", "public", "--reason", "x")

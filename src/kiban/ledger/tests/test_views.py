@@ -2,8 +2,10 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from openpyxl import load_workbook
 
 from kiban.core.choices import Role
@@ -85,7 +87,9 @@ def test_the_invoice_is_a_printable_page_in_japanese_whatever_the_readers_langua
     assert "消費税（10%）" in page
     assert '<td class="num" id="consumption-tax">470円</td>' in page
     assert '<td class="num" id="total">5,171円</td>' in page
-    assert "@page { size: A4" in page  # print CSS
+    # The print CSS: a stylesheet of its own (the Content-Security-Policy refuses inline styles).
+    assert '<link rel="stylesheet" href="/static/kiban/invoice-print.css" media="print">' in page
+    assert "@page { size: A4" in Path(finders.find("kiban/invoice-print.css")).read_text()
     assert "2026年5月1日〜2026年5月31日" in page
 
 

@@ -1,5 +1,6 @@
 """What each reader sees on the pages and in the exports, the dashboards' figures, and constant queries."""
 
+import csv
 import datetime
 import io
 import itertools
@@ -419,3 +420,23 @@ def test_the_dashboard_draws_each_stage_split_by_modality_from_the_tables_counts
         if count != "0"
     ]
     assert tooltips == expected and expected
+
+
+def test_a_seed_title_that_looks_like_a_formula_is_text_in_both_exports(osaka, hub_staff, pi):
+    # given a seed whose title is a spreadsheet formula
+    from .conftest import register
+
+    attack = '=HYPERLINK("http://evil.example/","click")'
+    register(hub=osaka, pi=pi, actor=hub_staff, title=attack)
+    client = client_for(Role.HUB_STAFF)
+
+    # when the list is downloaded as CSV and as a workbook
+    text = client.get("/seeds/export.csv").content.decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(client.get("/seeds/export.xlsx").content))["Seeds"]
+
+    # then the CSV cell starts with an apostrophe and the workbook cell is a text cell, never a formula
+    titles = [row[1] for row in csv.reader(io.StringIO(text))][1:]
+    assert "'" + attack in titles
+    [cell] = [row[1] for row in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value)]
+    assert cell.data_type == "s"
+    assert cell.value in (attack, "'" + attack)

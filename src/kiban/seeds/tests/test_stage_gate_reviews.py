@@ -99,16 +99,16 @@ def test_an_illegal_decision_is_refused_and_the_round_stays_undecided(seed, rubr
 
 
 def test_a_terminated_seed_is_not_scored(seed, rubric, reviewer, hub_staff):
-    # given two rounds on a seed: one the panel decides to terminate, another still open for scoring
+    # given a round on a seed still open for scoring (an item has one undecided round at most)
     open_round = review_round_open(
         target=seed, rubric=rubric, title="別の評価", blind=False, due_date=None, actor=hub_staff
     )
     late = reviewer_assign(round=open_round, reviewer=reviewer, actor=hub_staff)
-    other = User.objects.create_user("second_reviewer", "second@example.jp", "pw-for-tests-only")
-    deciding = _scored_round(seed, rubric, other, hub_staff)
 
-    # when the panel terminates the seed
-    decision_record(round=deciding, outcome="terminate", rationale="有効性が示されなかった", actor=hub_staff)
+    # when the seed is terminated meanwhile, outside the round
+    services.seed_decision_apply(
+        seed=seed, outcome="terminate", rationale="有効性が示されなかった", actor=hub_staff
+    )
 
     # then the other round is closed and the reviewer's scores are refused
     open_round.refresh_from_db()

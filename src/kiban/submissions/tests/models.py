@@ -40,6 +40,12 @@ class Proposal(Submission):
 
 
 Proposal.history.model._meta.managed = False
+# No foreign-key constraints in the database: a flush (TRUNCATE on PostgreSQL) of the tables Django manages
+# would otherwise be refused because this unmanaged table refers to them.
+for model in (Proposal, Proposal.history.model):
+    for field in model._meta.concrete_fields:
+        if field.is_relation:
+            field.db_constraint = False
 
 
 @rules.predicate

@@ -1,19 +1,18 @@
-"""Shared fixtures: the real test VCF and a simulated panel, each ingested once per test session."""
+"""Shared fixtures: a simulated panel (the project's own) and the public hail test VCF (reference material
+beside the repository: the tests that use it are skipped without it), each ingested once per test session."""
 
 from pathlib import Path
 
 import pytest
 
+from kiban.core.reference import reference_path
 from kiban.genome.engine import Dataset, ingest, open_dataset
 from kiban.genome.engine.simulate import SimulatedPanel, simulate_panel
-
-from .helpers import HAIL_VCF
 
 
 @pytest.fixture(scope="session")
 def hail_vcf() -> Path:
-    assert HAIL_VCF.is_file(), f"the reference VCF should be at {HAIL_VCF} (a checkout of ../shared)"
-    return HAIL_VCF
+    return reference_path("vcf/hail-sample.vcf")
 
 
 @pytest.fixture(scope="session")

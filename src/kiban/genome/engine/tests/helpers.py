@@ -13,9 +13,6 @@ from kiban.genome.engine import Dataset, Variant
 from kiban.genome.engine.alleles import minimal_representation
 from kiban.genome.engine.assembly import PAR_X, normalise_chrom
 
-REPO = Path(__file__).resolve().parents[5]
-HAIL_VCF = REPO / ".." / "shared" / "reference" / "vcf" / "hail-sample.vcf"
-
 Key = tuple[str, int, str, str]
 
 

@@ -1,5 +1,6 @@
 """Ingest: normalisation, hemizygous rules, strata, carriers, storage layout, versions and progress."""
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -165,27 +166,30 @@ def test_carriers_agree_with_counts(panel_dataset):
     assert panel_dataset.carriers("22-1-A-G") == [] and panel_dataset.carriers("nonsense") == []
 
 
-def test_progress_reports_records(hail_vcf: Path, hail_sheet: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(records, "CALLS_PER_BATCH", 100 * 50)  # 50 records per chunk
+def test_progress_reports_records(panel: SimulatedPanel, tmp_path: Path, monkeypatch):
+    text = gzip.decompress(panel.vcf.read_bytes()).decode()
+    vcf = tmp_path / "panel.vcf"  # uncompressed, so the total is known before the first record
+    vcf.write_text(text)
+    total = sum(not line.startswith("#") for line in text.splitlines())
+    assert total % 50  # a last, partial chunk
+    monkeypatch.setattr(records, "CALLS_PER_BATCH", 300 * 50)  # 50 records per chunk of 300 samples
     calls: list[tuple[int, int | None]] = []
     ingest(
-        hail_vcf,
-        hail_sheet,
+        vcf,
+        panel.samples,
         root=tmp_path,
-        dataset_id="hail",
-        assembly="GRCh37",
+        dataset_id="panel",
+        assembly="GRCh38",
         progress=lambda d, t: calls.append((d, t)),
     )
-    assert calls[0] == (0, 346) and calls[-1] == (346, 346)
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
-    assert len(calls) == 1 + 346 // 50 + 1
+    assert len(calls) == 1 + total // 50 + 1
 
 
-def test_new_version_replaces_current_and_keeps_the_old(
-    hail_vcf: Path, hail_sheet: Path, panel: SimulatedPanel, tmp_path: Path
-):
-    first = ingest(hail_vcf, hail_sheet, root=tmp_path, dataset_id="d", assembly="GRCh37")
-    second = ingest(hail_vcf, hail_sheet, root=tmp_path, dataset_id="d", assembly="GRCh37")
+def test_new_version_replaces_current_and_keeps_the_old(panel: SimulatedPanel, tmp_path: Path):
+    first = ingest(panel.vcf, panel.samples, root=tmp_path, dataset_id="d", assembly="GRCh38")
+    second = ingest(panel.vcf, panel.samples, root=tmp_path, dataset_id="d", assembly="GRCh38")
     assert second.version > first.version  # two ingests within a second still get ordered versions
     assert open_dataset(tmp_path, "d").manifest == second
     assert open_dataset(tmp_path, "d", first.version).manifest == first
@@ -222,8 +226,6 @@ def test_failed_ingest_leaves_the_previous_version(
             if done >= 1000:
                 raise error("stop")
     else:
-        import gzip
-
         lines = gzip.decompress(panel.vcf.read_bytes()).decode().splitlines(keepends=True)
         lines[-5] = "22\tnot-a-position\n"
         source = tmp_path / "broken.vcf"
@@ -238,13 +240,13 @@ def test_failed_ingest_leaves_the_previous_version(
 
 
 def test_bounded_chunks_give_the_same_result(
-    hail_vcf: Path, hail_sheet: Path, hail_dataset, tmp_path: Path, monkeypatch
+    panel: SimulatedPanel, panel_dataset, tmp_path: Path, monkeypatch
 ):
     """Counting in chunks of 7 records (many shards, many row groups) changes nothing."""
-    monkeypatch.setattr(records, "CALLS_PER_BATCH", 700)
+    monkeypatch.setattr(records, "CALLS_PER_BATCH", 300 * 7)
     monkeypatch.setattr(ingestion, "ROW_GROUP_ROWS", 16)
-    ingest(hail_vcf, hail_sheet, root=tmp_path, dataset_id="hail", assembly="GRCh37")
-    assert all_variants(open_dataset(tmp_path, "hail")) == all_variants(hail_dataset)
+    ingest(panel.vcf, panel.samples, root=tmp_path, dataset_id="panel", assembly="GRCh38")
+    assert all_variants(open_dataset(tmp_path, "panel")) == all_variants(panel_dataset)
 
 
 def test_odd_contig_names(tmp_path: Path):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kiban.genome.engine import Filters, GenomeInputError, load_genes, open_dataset
+from kiban.genome.engine import Dataset, Filters, GenomeInputError, ingest, load_genes, open_dataset
 from kiban.genome.engine.simulate import SimulatedPanel
 
-from .helpers import all_variants
+from .helpers import all_variants, vcf_text
 
 GENE_A = 'gene_id "ENSG00000000001.5"; gene_name "GENEA";'
 GTF = f"""\
@@ -29,20 +29,46 @@ chr20\ttest\tgene\t10270000\t10290000\t.\t-\t.\tID=gene:ENSG00000000002;Name=Gen
 BED = "track name=genes\nchr20\t10018999\t10030500\tGENEA\t0\t+\n20\t10269999\t10290000\tGeneB\t0\t-\n"
 
 
-def test_variant_by_id_in_any_spelling(hail_dataset):
-    variant = hail_dataset.variant("20-10019093-A-G")
+# Two sites of six samples (XX, XY and unknown sex; cohorts A and B; three batches): a dbSNP-named SNV and a
+# multi-allelic site whose first alternate allele is not minimal (CT>CTT is C>CT).
+LOOKUP_SAMPLES = [
+    ("s1", "XX", "A", "batch0"),
+    ("s2", "XY", "B", "batch0"),
+    ("s3", "unknown", "A", "batch1"),
+    ("s4", "XX", "B", "batch1"),
+    ("s5", "XY", "A", "batch2"),
+    ("s6", "unknown", "B", "batch2"),
+]
+LOOKUP_RECORDS = [
+    "20 10019093 rs575534 A G . PASS . GT 0/1 0/0 1/1 0/1 0/0 0/1",
+    "20 10273694 . CT CTT,C . PASS . GT 0/1 0/2 0/0 1/2 0/0 0/0",
+]
+
+
+@pytest.fixture(scope="module")
+def lookups(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    folder = tmp_path_factory.mktemp("lookups")
+    vcf, sheet = folder / "lookups.vcf", folder / "lookups.samples.tsv"
+    vcf.write_text(vcf_text([s for s, *_ in LOOKUP_SAMPLES], LOOKUP_RECORDS))
+    sheet.write_text("sample\tsex\tcohort\tbatch\n" + "".join("\t".join(r) + "\n" for r in LOOKUP_SAMPLES))
+    ingest(vcf, sheet, root=folder / "root", dataset_id="lookups", assembly="GRCh37")
+    return open_dataset(folder / "root", "lookups")
+
+
+def test_variant_by_id_in_any_spelling(lookups):
+    variant = lookups.variant("20-10019093-A-G")
     assert variant is not None and variant.variant_id == "20-10019093-A-G" and variant.rsid == "rs575534"
     for spelling in ("chr20-10019093-A-G", "20:10019093:A:G", "CHR20-10019093-a-g", " 20-10019093-A-G "):
-        assert hail_dataset.variant(spelling) == variant
+        assert lookups.variant(spelling) == variant
     # Non-minimal alleles are normalised the same way as at ingest: CT>CTT is C>CT.
-    assert hail_dataset.variant("20-10273694-CT-CTT").variant_id == "20-10273694-C-CT"
-    assert hail_dataset.variant("20-10273694-CT-C").variant_id == "20-10273694-CT-C"
+    assert lookups.variant("20-10273694-CT-CTT").variant_id == "20-10273694-C-CT"
+    assert lookups.variant("20-10273694-CT-C").variant_id == "20-10273694-CT-C"
     for absent in ("20-10019093-A-T", "7-10019093-A-G", "nonsense", "20-0-A-G", "20-x-A-G"):
-        assert hail_dataset.variant(absent) is None
+        assert lookups.variant(absent) is None
 
 
-def test_variant_strata(hail_dataset):
-    variant = hail_dataset.variant("20-10019093-A-G")
+def test_variant_strata(lookups):
+    variant = lookups.variant("20-10019093-A-G")
     assert set(variant.strata) == {"sex", "cohort", "batch"}
     assert list(variant.strata["sex"]) == ["XX", "XY"]
     assert list(variant.strata["batch"]) == ["batch0", "batch1", "batch2"]
@@ -53,11 +79,11 @@ def test_variant_strata(hail_dataset):
     assert variant.strata["sex"]["XX"].an + variant.strata["sex"]["XY"].an < variant.counts.an
 
 
-def test_by_rsid(hail_dataset):
-    found = hail_dataset.by_rsid("rs575534")
+def test_by_rsid(lookups):
+    found = lookups.by_rsid("rs575534")
     assert [v.variant_id for v in found] == ["20-10019093-A-G"]
-    assert hail_dataset.by_rsid("RS575534") == found
-    assert hail_dataset.by_rsid("rs1") == [] and hail_dataset.by_rsid("575534") == []
+    assert lookups.by_rsid("RS575534") == found
+    assert lookups.by_rsid("rs1") == [] and lookups.by_rsid("575534") == []
 
 
 def test_region_pages_add_up(panel_dataset, panel: SimulatedPanel):

@@ -1,4 +1,4 @@
-"""`kiban genome …`: ingest a VCF, register a version written elsewhere, load genes, list and query."""
+"""`kiban genome …`: ingest a VCF, register a version written elsewhere, load genes, list, query, access."""
 
 import importlib.util
 import os
@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kiban.genome import engine
+from kiban.genome import engine, selectors, services
+from kiban.genome.choices import AccessLevel
 from kiban.genome.datasets import genome_root
 from kiban.genome.engine import storage
 from kiban.genome.engine.register import register_version
@@ -57,7 +58,7 @@ def _print_variants(out, variants) -> None:
 
 
 class Command(BaseCommand):
-    help = "Genome reference panel: ingest, register, load-genes, list, query."
+    help = "Genome reference panel: ingest, register, load-genes, list, query, access."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -91,6 +92,13 @@ class Command(BaseCommand):
         query.add_argument("term", help="1-12345-A-G, rs123, 1:100000-200000 or a gene symbol")
         query.add_argument("--limit", type=int, default=100)
         query.add_argument("--offset", type=int, default=0)
+        access = sub.add_parser(
+            "access",
+            help="Show a dataset's access level, or set it (public, registered, controlled) with a reason.",
+        )
+        access.add_argument("dataset_id", metavar="dataset")
+        access.add_argument("level", nargs="?", choices=AccessLevel.values)
+        access.add_argument("--reason", help="Why (kept in the audit trail); required when setting")
 
     def handle(self, *args, action: str, **options):
         root = genome_root()
@@ -168,6 +176,18 @@ class Command(BaseCommand):
         for m in manifests:
             counts = f"{m.sample_count:,} samples\t{m.variant_count:,} variants"
             self.stdout.write(f"{m.dataset_id}\t{m.version}\t{m.assembly}\t{counts}")
+
+    def _access(self, root, *, dataset_id, level=None, reason=None, **_):
+        engine.open_dataset(root, dataset_id)  # an unknown dataset is an error, not a new row
+        if level is not None:
+            if not (reason or "").strip():
+                raise CommandError("Say why with --reason: the change is kept in the audit trail.")
+            services.dataset_access_set(dataset_id=dataset_id, level=level, actor=None, reason=reason.strip())
+        shown = AccessLevel(selectors.access_level(dataset_id))
+        table = selectors.GRANULARITY_BY_ACCESS_LEVEL[shown]
+        self.stdout.write(
+            f"{dataset_id}\t{shown.value}\tanonymous: {table['anonymous']}\tsigned in: {table['signed_in']}"
+        )
 
     def _query(self, root, *, dataset, term, limit, offset, **_):
         data = engine.open_dataset(root, dataset)
