@@ -26,7 +26,7 @@ def test_a_title_with_a_lone_surrogate_or_a_nul_is_refused_and_not_saved(seed, h
     client = client_for(Role.HUB_STAFF)
     for body in ('{"title": "\\ud800x"}', json.dumps({"title": "a\u0000b"})):
         response = client.patch(f"/api/seeds/{seed.pk}", body, content_type=JSON)
-        assert response.status_code == 400, body
+        assert response.status_code == 422, body
         assert response.json()["code"] == "invalid_text"
         assert response.json()["detail"].startswith("title: The text contains")
     seed.refresh_from_db()
