@@ -90,6 +90,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: it turns a locked-out log-in into the lock-out page
 ]
 
+# Paths whose views check their requests' text themselves (kiban.core.middleware.RequestInputMiddleware):
+# the Beacon answers bad input in the Beacon's error format.
+KIBAN_OWN_INPUT_CHECK = ("/api/beacon/",)
+
 ROOT_URLCONF = "kiban.urls"
 WSGI_APPLICATION = "kiban.wsgi.application"
 ASGI_APPLICATION = "kiban.asgi.application"

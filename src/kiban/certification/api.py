@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, Rows, responses
+from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, responses
 from kiban.core.inputs import Count, Id, Year
 from kiban.core.models import Organisation
 from kiban.core.permissions import require
@@ -325,7 +325,7 @@ def application_list(request):
 
 @router.post(
     "/applications",
-    response=responses(ApplicationOut, 400, 403, 404, 409, status=201),
+    response=responses(ApplicationOut, *WRITE_REFUSALS, status=201),
     summary="Start a draft (hub staff)",
 )
 def application_create(request, payload: ApplicationIn):
@@ -350,7 +350,7 @@ def application_detail(request, application_id: Id):
 
 @router.put(
     "/applications/{application_id}/requirements",
-    response=responses(ApplicationOut, 400, 403, 404, 409),
+    response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="Requirements A–D",
 )
 def application_statements(request, application_id: Id, payload: StatementsIn):
@@ -361,7 +361,7 @@ def application_statements(request, application_id: Id, payload: StatementsIn):
 
 @router.put(
     "/applications/{application_id}/functions/{item_code}",
-    response=responses(ResponseOut, 400, 403, 404, 409),
+    response=responses(ResponseOut, *WRITE_REFUSALS),
     summary="Whether one function is in place (partners for class ② only)",
 )
 def function_response(request, application_id: Id, item_code: str, payload: ResponseIn):
@@ -388,7 +388,7 @@ def function_response(request, application_id: Id, item_code: str, payload: Resp
 
 @router.post(
     "/applications/{application_id}/staff",
-    response=responses(StaffOut, 400, 403, 404, 409, status=201),
+    response=responses(StaffOut, *WRITE_REFUSALS, status=201),
     summary="Add a person to the roster (FTE 0–1 per role, at most 1 per person)",
 )
 def staff_add(request, application_id: Id, payload: StaffIn):
@@ -414,7 +414,7 @@ def staff_add(request, application_id: Id, payload: StaffIn):
 
 @router.delete(
     "/applications/{application_id}/staff/{member_id}",
-    response=responses(None, 400, 403, 404, 409, status=204),
+    response=responses(None, *WRITE_REFUSALS, status=204),
 )
 def staff_remove(request, application_id: Id, member_id: Id):
     application = _visible(request, application_id, change=True)
@@ -426,7 +426,7 @@ def staff_remove(request, application_id: Id, member_id: Id):
 
 @router.put(
     "/applications/{application_id}/outcomes",
-    response=responses(ApplicationOut, 400, 403, 404, 409),
+    response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="The institution's own outcome figures for the last five fiscal years",
 )
 def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
@@ -441,7 +441,7 @@ def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
 
 @router.post(
     "/applications/{application_id}/submit",
-    response=responses(ApplicationOut, 400, 403, 404, 409),
+    response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="Submit a complete draft, or resubmit one returned for changes",
 )
 def application_submit(request, application_id: Id):
@@ -452,7 +452,7 @@ def application_submit(request, application_id: Id):
 
 @router.post(
     "/applications/{application_id}/return",
-    response=responses(ApplicationOut, 400, 403, 404, 409),
+    response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="Return a submitted application for changes (差戻し), saying what (ministry and agency)",
 )
 def application_return(request, application_id: Id, payload: ReturnIn):
@@ -467,7 +467,7 @@ class WithdrawIn(Schema):
 
 @router.post(
     "/applications/{application_id}/withdraw",
-    response=responses(ApplicationOut, 400, 403, 404, 409),
+    response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="Withdraw an application not yet decided (the applicant's hub staff)",
 )
 def application_withdraw(request, application_id: Id, payload: WithdrawIn):
@@ -485,7 +485,7 @@ def call_list(request):
 
 @router.post(
     "/calls/{call_id}/entries",
-    response=responses(EntryOut, 400, 403, 404, 409, status=201),
+    response=responses(EntryOut, *WRITE_REFUSALS, status=201),
     summary="Enter your institution (refused, with the reason, when the call is for certified institutions)",
 )
 def call_enter(request, call_id: Id, payload: EntryIn):

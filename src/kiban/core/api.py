@@ -82,7 +82,7 @@ def notification_list(request, unread: bool = False):
 
 @router.post(
     "/notifications/read",
-    response=responses(MarkReadOut, 400, 403),
+    response=responses(MarkReadOut, 400, 403, 413),
     summary="Mark my notifications read (owner only)",
 )
 def notification_read(request, payload: MarkReadIn):

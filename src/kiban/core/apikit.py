@@ -60,6 +60,9 @@ class ErrorOut(Schema):
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 # Every operation of the platform API authenticates and checks the form of its input.
 ALWAYS = (401, 422)
+# What a write can be refused with: a service's rule, permission or CSRF, a missing record, a conflict, a body
+# over DATA_UPLOAD_MAX_MEMORY_SIZE (kiban.core.middleware).
+WRITE_REFUSALS = (400, 403, 404, 409, 413)
 
 
 def responses(out: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:

@@ -91,7 +91,8 @@ def check_data(data: Any, *, where: str = "") -> None:
 
 
 # --- the same bounds as pydantic types, for every API schema and parameter
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# 0 is kept readable (it names no record: the lookup's 404, or the permission's 403 first).
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Year = Annotated[int, Field(ge=1, le=MAX_YEAR)]
 # Either sign: whether an amount may be negative (a refund, a correction) is the service's rule.

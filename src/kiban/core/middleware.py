@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 
 from .errors import UNIQUE_CONFLICT_MESSAGE, is_unique_violation
 from .inputs import InputError, check_data
+from .registry import error_body
 
 
 def refusal(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
     """A refusal in the API's format under /api/, else as the core's error page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": str(detail), "code": code}, status=status, json_dumps_params={"ensure_ascii": False}
+            error_body(request.path, status, str(detail), code),
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
         )
     return render(request, "core/page_error.html", {"message": detail, "status": status}, status=status)
 
@@ -33,21 +36,26 @@ class RequestInputMiddleware:
     """Refuses, before any view, form or schema reads it, a request whose query string, form fields or
     JSON body holds text that cannot be stored (NUL, lone surrogates: 400), or whose body is over
     DATA_UPLOAD_MAX_MEMORY_SIZE (413); a page's unique-constraint violation is a 409. One check for every
-    page, API operation and the Beacon; uploaded files' contents are not text and are left to the upload
-    checks."""
+    page and API operation; paths under settings.KIBAN_OWN_INPUT_CHECK (the Beacon, whose errors have
+    their own format) get the size check here and check their text with the same core.inputs.check_data.
+    Uploaded files' contents are not text and are left to the upload checks."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        own_format = request.path.startswith(settings.KIBAN_OWN_INPUT_CHECK)
         try:
-            check_data({key: request.GET.getlist(key) for key in request.GET})
+            if not own_format:
+                check_data({key: request.GET.getlist(key) for key in request.GET})
             if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-                self._check_body(request)
+                self._check_body(request, text=not own_format)
         except RequestDataTooBig:
             return refusal(request, 413, too_large_message(), "request_too_large")
         except InputError as error:
-            return refusal(request, 400, error.message, error.code)
+            # The API's unreadable input is a 422 (as its schemas' refusals); a page's a 400.
+            status = 422 if request.path.startswith("/api/") else 400
+            return refusal(request, status, error.message, error.code)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -58,11 +66,15 @@ class RequestInputMiddleware:
         return None
 
     @staticmethod
-    def _check_body(request: HttpRequest) -> None:
+    def _check_body(request: HttpRequest, *, text: bool) -> None:
         content_type = request.content_type or ""
         if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
             if request.method == "POST":
-                check_data({key: request.POST.getlist(key) for key in request.POST})
+                form = {key: request.POST.getlist(key) for key in request.POST}
+                if text:
+                    check_data(form)
+        elif not text:
+            request.body  # noqa: B018 — read for its size check alone; the view checks the text
         elif content_type == "application/json" or content_type.endswith("+json"):
             try:
                 data = json.loads(request.body or b"null")
@@ -96,7 +108,7 @@ class ApiErrorFormatMiddleware:
         else:
             detail, code = _("The request was refused."), f"http_{response.status_code}"
         formatted = JsonResponse(
-            {"detail": detail, "code": code},
+            error_body(request.path, response.status_code, str(detail), code),
             status=response.status_code,
             json_dumps_params={"ensure_ascii": False},
         )

@@ -1,4 +1,5 @@
-"""What each app adds to the shell from its ready(): its navigation entries and its demo loader."""
+"""What each app adds to the shell from its ready(): its navigation entries, its demo loader and, for a part
+of the API with an error format of its own, that format."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,3 +126,21 @@ def load_demo(
     """Runs the named demo loaders (all, when none is named) and those they depend on."""
     for loader in demo_loaders(*names):
         loader.run(say=say, progress=progress)
+
+
+# --- error formats of their own
+# Path prefix -> the body of an error answer (status, message) for a part of /api/ that has its own format
+# (the GA4GH Beacon's beaconErrorResponse); the rest of the API answers {"detail", "code"}.
+_error_bodies: dict[str, Callable[[int, str], dict]] = {}
+
+
+def register_error_body(prefix: str, body: Callable[[int, str], dict]) -> None:
+    _error_bodies[prefix] = body
+
+
+def error_body(path: str, status: int, detail: str, code: str) -> dict:
+    """The body of an error answer at this path: its part's own format, else {"detail", "code"}."""
+    for prefix, body in _error_bodies.items():
+        if path.startswith(prefix):
+            return body(status, detail)
+    return {"detail": detail, "code": code}

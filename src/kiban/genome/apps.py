@@ -10,7 +10,9 @@ class GenomeConfig(AppConfig):
     verbose_name = _("Genome reference panel")
 
     def ready(self) -> None:
-        from kiban.core.registry import register_demo_loader, register_navigation
+        from kiban.core.registry import register_demo_loader, register_error_body, register_navigation
+
+        from .beacon import error_body
 
         register_navigation(
             "genome:datasets", _("Genome reference panel"), permission="genome.view_dataset", order=50
@@ -21,3 +23,5 @@ class GenomeConfig(AppConfig):
             "kiban.genome.demo.load_genome",
             reports=True,
         )
+        # The input layer's refusals and unknown paths under the Beacon answer in Beacon's format.
+        register_error_body("/api/beacon/", error_body)

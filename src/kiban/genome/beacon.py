@@ -50,7 +50,7 @@ from pydantic import WithJsonSchema
 
 from kiban.core import disclosure
 from kiban.core.apikit import TokenAuth
-from kiban.core.inputs import MAX_ID, InputError, whole_number
+from kiban.core.inputs import MAX_ID, InputError, check_data, whole_number
 
 from . import engine, selectors
 from .datasets import all_datasets, dataset_or_404
@@ -288,6 +288,11 @@ def _error(status: int, message: str, received: ReceivedRequest | None = None):
             "error": {"errorCode": status, "errorMessage": message},
         },
     )
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """A beaconErrorResponse for an answer made outside the Beacon's handlers (kiban.core.registry)."""
+    return _error(status, message).value
 
 
 def _beacon_errors(view: Callable) -> Callable:
@@ -1089,9 +1094,18 @@ def _variant_query(parameters: dict[str, Any]) -> VariantQuery:
     return query
 
 
+def _checked_text(data: Any) -> None:
+    """Text that cannot be stored or compared (NUL, lone surrogates) refused by the core's input layer."""
+    try:
+        check_data(data)
+    except InputError as error:
+        raise BeaconRequestError(400, error.message) from error
+
+
 def _parse_get(request: HttpRequest) -> tuple[ReceivedRequest, VariantQuery]:
     received = request._beacon_received
     data = request.GET
+    _checked_text({key: data.getlist(key) for key in data})
     received.requested_granularity = _granularity(data.get("requestedGranularity"))
     received.skip, received.limit = _pagination(data.get("skip"), data.get("limit"))
     received.include = _include(data.get("includeResultsetResponses"))
@@ -1117,6 +1131,7 @@ def _parse_post(request: HttpRequest) -> tuple[ReceivedRequest, VariantQuery]:
         raise BeaconRequestError(400, f"The request body is not JSON: {error}.") from error
     if not isinstance(body, dict):
         raise BeaconRequestError(400, "The request body must be a JSON object with meta and query.")
+    _checked_text(body)
     meta = body.get("meta") or {}
     query_part = body.get("query") or {}
     if not isinstance(meta, dict) or not isinstance(query_part, dict):

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from kiban.core.apikit import ApiError, responses
+from kiban.core.apikit import WRITE_REFUSALS, ApiError, responses
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.inputs import Id, Yen
 from kiban.core.permissions import require
@@ -156,7 +156,7 @@ def programme_detail(request, programme_id: Id):
 
 @router.put(
     "/budgets/{budget_id}",
-    response=responses(BudgetOut, 400, 403, 404, 409),
+    response=responses(BudgetOut, *WRITE_REFUSALS),
     summary="Correct one budget amount, with a reason (ministry officials only)",
 )
 def budget_change(request, budget_id: Id, payload: BudgetChangeIn):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kiban.core.apikit import Page, Rows, responses
+from kiban.core.apikit import WRITE_REFUSALS, Page, Rows, responses
 from kiban.core.inputs import Count, Id
 from kiban.core.permissions import require
 
@@ -97,7 +97,7 @@ def my_assignments(request):
 
 @router.post(
     "/assignments/{assignment_id}/scores",
-    response=responses(AssignmentOut, 400, 403, 404, 409),
+    response=responses(AssignmentOut, *WRITE_REFUSALS),
     summary="Submit my scores, once (the assigned reviewer without a conflict)",
 )
 def scores_submit(request, assignment_id: Id, payload: ScoresIn):
@@ -110,7 +110,7 @@ def scores_submit(request, assignment_id: Id, payload: ScoresIn):
 
 @router.post(
     "/assignments/{assignment_id}/conflict",
-    response=responses(ConflictOut, 400, 403, 404, 409),
+    response=responses(ConflictOut, *WRITE_REFUSALS),
     summary="Declare a conflict of interest (the assigned reviewer)",
 )
 def conflict_declare(request, assignment_id: Id, payload: ConflictIn):

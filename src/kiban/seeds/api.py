@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kiban.core.apikit import ApiError, Page, Rows, responses
+from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, responses
 from kiban.core.inputs import Id, Year
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
@@ -337,7 +337,7 @@ def seed_list(
 
 @router.post(
     "",
-    response=responses(SeedOut, 400, 403, 404, 409, status=201),
+    response=responses(SeedOut, *WRITE_REFUSALS, status=201),
     summary="Register a seed at a hub (hub staff; researchers their own)",
 )
 def seed_register(request, payload: SeedIn):
@@ -433,7 +433,7 @@ def seed_detail(request, seed_id: Id):
 
 @router.patch(
     "/{seed_id}",
-    response=responses(SeedOut, 400, 403, 404, 409),
+    response=responses(SeedOut, *WRITE_REFUSALS),
     summary="Change a seed's description (team and hub staff)",
 )
 def seed_change(request, seed_id: Id, payload: SeedChangeIn):
@@ -520,7 +520,7 @@ def stage_gates(request, seed_id: Id):
 
 @router.post(
     "/{seed_id}/stage-gates",
-    response=responses(ReviewRoundOut, 400, 403, 404, 409, status=201),
+    response=responses(ReviewRoundOut, *WRITE_REFUSALS, status=201),
     summary="Open a stage-gate review round (the hub's staff); the panel's decision moves the stage",
 )
 def stage_gate_open(request, seed_id: Id, payload: ReviewOpenIn):
@@ -565,7 +565,7 @@ def seed_outcomes(request, seed_id: Id):
 
 @router.post(
     "/{seed_id}/outcomes",
-    response=responses(OutcomeOut, 400, 403, 404, 409, status=201),
+    response=responses(OutcomeOut, *WRITE_REFUSALS, status=201),
     summary="Record an outcome (team and hub staff)",
 )
 def outcome_add(request, seed_id: Id, payload: OutcomeIn):
@@ -585,7 +585,7 @@ def outcome_add(request, seed_id: Id, payload: OutcomeIn):
 
 @router.post(
     "/{seed_id}/interest",
-    response=responses(InterestOut, 400, 403, 404, 409, status=201),
+    response=responses(InterestOut, *WRITE_REFUSALS, status=201),
     summary="Register your company's interest",
 )
 def interest_add(request, seed_id: Id, payload: InterestIn):
@@ -604,7 +604,7 @@ def interest_add(request, seed_id: Id, payload: InterestIn):
 
 @router.post(
     "/{seed_id}/ndas",
-    response=responses(NdaOut, 400, 403, 404, 409, status=201),
+    response=responses(NdaOut, *WRITE_REFUSALS, status=201),
     summary="Record an NDA with a company (the hub's staff); 409 while one with that company is live",
 )
 def nda_add(request, seed_id: Id, payload: NdaIn):

@@ -62,14 +62,14 @@ def test_api_text_with_a_nul_is_refused_in_a_body_and_in_a_query(db):
     client = client_for(Role.RESEARCHER)
 
     response = client.post("/api/notifications/read", json.dumps({"ids": ["a\u0000b"]}), content_type=JSON)
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert response.json() == {
         "detail": "ids.0: The text contains a NUL character (U+0000), which cannot be stored.",
         "code": "invalid_text",
     }
 
     response = client.get("/api/organisations?kind=a%00b")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "invalid_text"
 
 
@@ -78,7 +78,7 @@ def test_api_text_with_a_lone_surrogate_is_refused(db):
 
     response = client.post("/api/notifications/read", '{"note": "\\ud800x"}', content_type=JSON)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "invalid_text"
     assert "surrogate" in response.json()["detail"]
 

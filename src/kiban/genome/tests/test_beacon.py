@@ -1022,3 +1022,14 @@ def test_counting_questions_spend_the_callers_budget_and_then_get_429_with_retry
     assert 3500 < int(refused["Retry-After"]) <= 3600
     # Another caller has a budget of their own.
     _count_summary(client_for(Role.HUB_STAFF), referenceName="1", start=349)
+
+
+def test_the_input_layers_refusal_is_a_beacon_error(client, db):
+    # A NUL in a parameter is refused before the Beacon reads it; the answer is still Beacon's format
+    response = client.get("/api/beacon/g_variants?referenceName=1&start=1&datasetIds=a%00b")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"]["errorCode"] == 400
+    assert "NUL" in body["error"]["errorMessage"]
+    assert body["meta"]["beaconId"] == "jp.kiban.beacon"
+    assert client.get("/api/beacon/no-such-endpoint").json()["error"]["errorCode"] == 404
