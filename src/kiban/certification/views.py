@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from kiban.core.errors import refusal_text
+from kiban.core.errors import form_errors_text, refusal_text
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
 from kiban.core.pages import PageError, page_errors, paginate
@@ -465,7 +465,7 @@ def application_attach(request, pk: int):
         else:
             messages.success(request, _("The file is attached."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect(application)
 
 

@@ -53,3 +53,8 @@ class TokenRefused(Exception):
     def __init__(self, message: str, *, status: int, code: str) -> None:
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
+
+
+def form_errors_text(form) -> str:
+    """A form's errors as one line, for a message shown above the page it was sent from."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

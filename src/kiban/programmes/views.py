@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kiban.core.errors import refusal_text
+from kiban.core.errors import form_errors_text, refusal_text
 from kiban.core.exports import export_sheets_response
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 from kiban.core.forms import AttachmentForm
@@ -172,5 +172,5 @@ def programme_attach(request, pk: int):
             return redirect(programme)
         messages.success(request, _("The file is attached."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect(programme)

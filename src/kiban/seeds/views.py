@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kiban.core.errors import refusal_text
+from kiban.core.errors import form_errors_text, refusal_text
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
 from kiban.core.pages import filtered, page_errors, paginate_table
@@ -34,10 +34,6 @@ from .forms import (
 from .models import Milestone, Seed
 from .rules import seed_scope
 from .tables import SeedTable
-
-
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 # --- the list
@@ -204,7 +200,7 @@ def _seed_action(request, pk: int, perm: str, form_class, write):
     require(request.user, perm, seed)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
         return redirect(seed)
     try:
         message = write(seed, form.cleaned_data)
@@ -296,7 +292,7 @@ def stage_gate_open(request, pk: int):
     require(request.user, "seeds.manage_stage_gates", seed)
     form = StageGateOpenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
         return redirect(seed)
     try:
         round_ = review_round_open(target=seed, **form.cleaned_data, actor=request.user)

@@ -8,7 +8,7 @@ from django.test import Client
 
 from kiban.core.choices import Role
 from kiban.core.models import Notification, Organisation, User
-from kiban.core.testing import page_text, user_with_role
+from kiban.core.testing import page_text, signed_in, user_with_role
 from kiban.programmes.models import ProgrammeBudget
 
 
@@ -21,12 +21,6 @@ def editor(demo_data) -> User:
 def second_official(demo_data) -> User:
     ministry = Organisation.objects.get(name="文部科学省")
     return user_with_role(Role.MINISTRY_OFFICIAL, organisation=ministry, username="second_official")
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _put(client: Client, budget: ProgrammeBudget, **payload):
@@ -44,7 +38,11 @@ def test_api_correction_bumps_the_version_and_keeps_who_and_why(editor, translat
     # given FY2021's translational budget at 5,223百万円, version 1
     # when a ministry official corrects it with a reason
     response = _put(
-        _client(editor), translational_fy2021, amount_yen=5_300_000_000, version=1, reason="補正後の額に訂正"
+        signed_in(editor),
+        translational_fy2021,
+        amount_yen=5_300_000_000,
+        version=1,
+        reason="補正後の額に訂正",
     )
 
     # then the new amount and version come back and the audit trail names the editor and the reason
@@ -74,7 +72,9 @@ def test_api_correction_notifies_the_agency_and_other_officials_but_not_the_edit
 
     # when the first official corrects an amount
     with django_capture_on_commit_callbacks(execute=True):
-        _put(_client(editor), translational_fy2021, amount_yen=5_300_000_000, version=1, reason="誤記の訂正")
+        _put(
+            signed_in(editor), translational_fy2021, amount_yen=5_300_000_000, version=1, reason="誤記の訂正"
+        )
 
     # then the agency officer and the other official each get one inbox message; the editor gets none
     notified = Notification.objects.filter(subject__startswith="Budget changed")
@@ -99,7 +99,7 @@ def test_api_correction_notifies_the_agency_and_other_officials_but_not_the_edit
 def test_api_correction_without_a_reason_is_refused(editor, translational_fy2021, reason):
     # given FY2021's translational budget
     # when a correction comes without a reason
-    response = _put(_client(editor), translational_fy2021, amount_yen=1, version=1, reason=reason)
+    response = _put(signed_in(editor), translational_fy2021, amount_yen=1, version=1, reason=reason)
 
     # then it is refused, saying why a reason is needed, and nothing changes
     assert response.status_code == 400
@@ -116,7 +116,7 @@ def test_api_correction_without_a_reason_is_refused(editor, translational_fy2021
 def test_api_correction_to_a_negative_amount_is_refused(editor, translational_fy2021):
     # given FY2021's translational budget
     # when the amount is set below zero
-    response = _put(_client(editor), translational_fy2021, amount_yen=-1, version=1, reason="test")
+    response = _put(signed_in(editor), translational_fy2021, amount_yen=-1, version=1, reason="test")
 
     # then it is refused and nothing changes
     assert response.status_code == 400
@@ -129,7 +129,7 @@ def test_api_stale_correction_is_refused_and_the_other_write_is_kept(
     editor, second_official, translational_fy2021
 ):
     # given two officials who both read the budget at version 1
-    first, second = _client(editor), _client(second_official)
+    first, second = signed_in(editor), signed_in(second_official)
     programme_url = f"/api/programmes/{translational_fy2021.programme_id}"
     read_first = next(
         b for b in first.get(programme_url).json()["budgets"] if b["id"] == translational_fy2021.pk
@@ -184,7 +184,7 @@ def test_api_correction_by_a_researcher_is_forbidden_and_changes_nothing(
 def test_api_correction_of_an_unknown_budget_is_404(editor):
     # given the demo data
     # when a budget id that does not exist is corrected
-    response = _put(_client(editor), ProgrammeBudget(pk=999999), amount_yen=1, version=1, reason="x")
+    response = _put(signed_in(editor), ProgrammeBudget(pk=999999), amount_yen=1, version=1, reason="x")
 
     # then the answer says so
     assert response.status_code == 404
@@ -197,7 +197,7 @@ def test_api_correction_of_an_unknown_budget_is_404(editor):
 def test_page_offers_the_current_amount_and_version(editor, translational_fy2021):
     # given FY2021's translational budget
     # when a ministry official opens the correction page
-    response = _client(editor).get(f"/programmes/budgets/{translational_fy2021.pk}/edit/")
+    response = signed_in(editor).get(f"/programmes/budgets/{translational_fy2021.pk}/edit/")
 
     # then it shows what is being corrected and carries the version it edits
     assert response.status_code == 200
@@ -208,7 +208,7 @@ def test_page_offers_the_current_amount_and_version(editor, translational_fy2021
 def test_page_correction_in_million_yen_is_saved_exactly(editor, translational_fy2021):
     # given FY2021's translational budget
     # when a ministry official enters 5,300.5百万円 with a reason
-    response = _client(editor).post(
+    response = signed_in(editor).post(
         f"/programmes/budgets/{translational_fy2021.pk}/edit/",
         {"amount_million": "5300.5", "version": "1", "reason": "資料の訂正"},
         follow=True,
@@ -228,7 +228,7 @@ def test_page_correction_notifies_the_agency_and_other_officials(
 ):
     # given a second ministry official and the demo's agency officer
     # when the first official saves a correction on the page
-    _client(editor).post(
+    signed_in(editor).post(
         f"/programmes/budgets/{translational_fy2021.pk}/edit/",
         {"amount_million": "5300", "version": "1", "reason": "訂正"},
     )
@@ -241,7 +241,7 @@ def test_page_correction_notifies_the_agency_and_other_officials(
 def test_page_correction_without_a_reason_is_refused(editor, translational_fy2021):
     # given FY2021's translational budget
     # when the form is sent without a reason
-    response = _client(editor).post(
+    response = signed_in(editor).post(
         f"/programmes/budgets/{translational_fy2021.pk}/edit/",
         {"amount_million": "5300", "version": "1", "reason": "  "},
     )
@@ -259,7 +259,7 @@ def test_page_stale_correction_is_refused_and_the_other_write_is_kept(
 ):
     # given two officials who opened the same correction form
     url = f"/programmes/budgets/{translational_fy2021.pk}/edit/"
-    first, second = _client(editor), _client(second_official)
+    first, second = signed_in(editor), signed_in(second_official)
     first_version = _version_on_form(first.get(url))
     second_version = _version_on_form(second.get(url))
 
@@ -282,7 +282,7 @@ def test_page_stale_correction_is_refused_and_the_other_write_is_kept(
 def test_page_for_an_unknown_budget_is_404(editor):
     # given the demo data
     # when the correction page of a budget that does not exist is opened
-    response = _client(editor).get("/programmes/budgets/999999/edit/")
+    response = signed_in(editor).get("/programmes/budgets/999999/edit/")
 
     # then it is not found
     assert response.status_code == 404
@@ -297,13 +297,13 @@ def test_the_correct_link_is_shown_only_to_ministry_officials(
 
     # when a ministry official and a researcher open it
     # then only the official sees the link to correct an amount
-    assert edit in _client(editor).get(url).content.decode()
+    assert edit in signed_in(editor).get(url).content.decode()
     assert edit not in researcher_client.get(url).content.decode()
 
 
 def test_an_amount_past_a_thousand_trillion_yen_is_refused(editor, translational_fy2021):
     for amount in (10**20, 9_223_372_036_854_775_807, 10**15 + 1):
-        response = _put(_client(editor), translational_fy2021, amount_yen=amount, version=1, reason="誤記")
+        response = _put(signed_in(editor), translational_fy2021, amount_yen=amount, version=1, reason="誤記")
         assert response.status_code == 422, amount
         detail = response.json()["detail"]
         assert "amount_yen: Input should be less than or equal to 1000000000000000" in detail
@@ -312,7 +312,7 @@ def test_an_amount_past_a_thousand_trillion_yen_is_refused(editor, translational
 
 
 def test_a_fiscal_year_of_five_thousand_digits_is_refused(editor):
-    response = _client(editor).get("/api/programmes?fiscal_year=" + "9" * 5000)
+    response = signed_in(editor).get("/api/programmes?fiscal_year=" + "9" * 5000)
 
     assert response.status_code in (400, 422)
     assert "is not a fiscal year" in response.json()["detail"]

@@ -2,24 +2,17 @@
 
 import json
 
-from django.test import Client
-
+from kiban.core.testing import signed_in
 from kiban.reviews import services
 
 from .helpers import values
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_second_submission_is_a_conflict_with_the_round_state(review_round, manager, make_reviewer):
     # Given a reviewer assigned to an open round, who has submitted their scores
     reviewer = make_reviewer("rev1")
     assignment = services.reviewer_assign(round=review_round, reviewer=reviewer, actor=manager)
-    client = _client(reviewer)
+    client = signed_in(reviewer)
     url = f"/api/reviews/assignments/{assignment.pk}/scores"
     payload = json.dumps({"values": values(review_round, 5, 6, 7)})
     first = client.post(url, payload, content_type="application/json")
@@ -43,8 +36,8 @@ def test_my_assignments_is_a_page_and_others_are_refused_with_the_registered_ref
     other = make_reviewer("rev2")
     assignment = services.reviewer_assign(round=review_round, reviewer=reviewer, actor=manager)
 
-    page = _client(reviewer).get("/api/reviews/assignments").json()
-    refused = _client(other).post(
+    page = signed_in(reviewer).get("/api/reviews/assignments").json()
+    refused = signed_in(other).post(
         f"/api/reviews/assignments/{assignment.pk}/scores",
         json.dumps({"values": values(review_round, 5, 6, 7)}),
         content_type="application/json",
