@@ -38,6 +38,45 @@ def _uses_database(item) -> bool:
     )
 
 
+def _serialized(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and marker.kwargs.get("serialized_rollback", False)
+
+
+def _unblocked(config):
+    from pytest_django.plugin import blocking_manager_key
+
+    return config.stash[blocking_manager_key].unblock()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Empties the database before a serialized-rollback test (the migration tests), which Django fills again
+    from the data it saved when it created the database. After a transactional test, post_migrate has made
+    the content types anew under other ids, and restoring the saved ones would collide with them."""
+    from django.db import connection
+
+    if _serialized(item) and getattr(connection, "_test_serialized_contents", None) is not None:
+        from django.core.management import call_command
+
+        with _unblocked(item.config):
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a serialized-rollback test, puts the saved data back at once: Django restores it only when the
+    next such test starts and flushes without post_migrate, so any other test after it would find no content
+    types (while ContentType's cache still names the old ones) and no function catalogue."""
+    result = yield
+    if nextitem is not None and _serialized(item):
+        from django.db import connection
+
+        with _unblocked(item.config):
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
     for name, value in isolated_settings(tmp_path).items():

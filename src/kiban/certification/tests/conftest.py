@@ -140,20 +140,3 @@ def submitted_application(complete_application, hub_user) -> CertificationApplic
 
 def add_membership(user: User, organisation: Organisation, role: str) -> None:
     Membership.objects.create(user=user, organisation=organisation, role=role)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a test with serialized rollback (the migration test), put the initial data back at once.
-
-    Django restores it only when the next serialized-rollback test starts, and flushes without post_migrate,
-    so any other test after it would find no content types (while ContentType's cache still names the old
-    ones) and no function catalogue."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if nextitem is not None and marker is not None and marker.kwargs.get("serialized_rollback"):
-        from django.db import connection
-
-        with item.funcargs["django_db_blocker"].unblock():
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-    return result
