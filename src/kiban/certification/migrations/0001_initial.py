@@ -10,1438 +10,496 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("core", "0001_initial"),
-        ("programmes", "0001_initial"),
+        ('core', '0001_initial'),
+        ('programmes', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="FunctionItem",
+            name='FunctionItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                (
-                    "function_class",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "① Must be in place inside the hub"),
-                            (2, "② May be in place through other organisations"),
-                            (3, "③ Credited as a distinctive feature of the institution"),
-                        ],
-                        verbose_name="class",
-                    ),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("organisation", "Organisation"),
-                            ("staff", "Staff"),
-                            ("activity", "Activities"),
-                            ("outcome", "Outcomes of the activities"),
-                            ("training", "Activities: training"),
-                        ],
-                        max_length=20,
-                        verbose_name="column",
-                    ),
-                ),
-                (
-                    "group",
-                    models.CharField(
-                        blank=True,
-                        help_text="e.g. 専門人材の育成",
-                        max_length=60,
-                        verbose_name="heading (Japanese)",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name (Japanese)")),
-                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
-                (
-                    "outcome_kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("trial_notification", "Clinical-trial notifications"),
-                            ("license_out", "License-outs to companies"),
-                            ("approval_application", "Applications for marketing approval or certification"),
-                        ],
-                        max_length=30,
-                        verbose_name="outcome counted",
-                    ),
-                ),
-                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('function_class', models.PositiveSmallIntegerField(choices=[(1, '① Must be in place inside the hub'), (2, '② May be in place through other organisations'), (3, '③ Credited as a distinctive feature of the institution')], verbose_name='class')),
+                ('category', models.CharField(choices=[('organisation', 'Organisation'), ('staff', 'Staff'), ('activity', 'Activities'), ('outcome', 'Outcomes of the activities'), ('training', 'Activities: training')], max_length=20, verbose_name='column')),
+                ('group', models.CharField(blank=True, help_text='e.g. 専門人材の育成', max_length=60, verbose_name='heading (Japanese)')),
+                ('name', models.CharField(max_length=200, verbose_name='name (Japanese)')),
+                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
+                ('outcome_kind', models.CharField(blank=True, choices=[('trial_notification', 'Clinical-trial notifications'), ('license_out', 'License-outs to companies'), ('approval_application', 'Applications for marketing approval or certification')], max_length=30, verbose_name='outcome counted')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
             ],
             options={
-                "verbose_name": "function item",
-                "verbose_name_plural": "function items",
-                "ordering": ["sort_order", "code"],
+                'verbose_name': 'function item',
+                'verbose_name_plural': 'function items',
+                'ordering': ['sort_order', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="Call",
+            name='Call',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title (Japanese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                (
-                    "certified_only",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Only institutions holding a valid certificate on the day they enter may enter.",
-                        verbose_name="certified institutions only",
-                    ),
-                ),
-                ("opens_on", models.DateField(verbose_name="opens on")),
-                ("closes_on", models.DateField(verbose_name="closes on")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="certification_calls",
-                        to="programmes.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title (Japanese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('certified_only', models.BooleanField(default=True, help_text='Only institutions holding a valid certificate on the day they enter may enter.', verbose_name='certified institutions only')),
+                ('opens_on', models.DateField(verbose_name='opens on')),
+                ('closes_on', models.DateField(verbose_name='closes on')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certification_calls', to='programmes.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "call",
-                "verbose_name_plural": "calls",
-                "ordering": ["-opens_on", "pk"],
+                'verbose_name': 'call',
+                'verbose_name_plural': 'calls',
+                'ordering': ['-opens_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="CallEntry",
+            name='CallEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title of the proposal")),
-                (
-                    "entered_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="entered"),
-                ),
-                (
-                    "call",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="entries",
-                        to="certification.call",
-                        verbose_name="call",
-                    ),
-                ),
-                (
-                    "entered_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="entered by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="call_entries",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title of the proposal')),
+                ('entered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='entered')),
+                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='certification.call', verbose_name='call')),
+                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='call_entries', to='core.organisation', verbose_name='institution')),
             ],
             options={
-                "verbose_name": "call entry",
-                "verbose_name_plural": "call entries",
-                "ordering": ["-entered_at", "-pk"],
+                'verbose_name': 'call entry',
+                'verbose_name_plural': 'call entries',
+                'ordering': ['-entered_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Certificate",
+            name='Certificate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.CharField(max_length=40, unique=True, verbose_name="certificate number")),
-                ("valid_from", models.DateField(verbose_name="valid from")),
-                ("valid_until", models.DateField(verbose_name="valid until")),
-                ("issued_on", models.DateField(verbose_name="issued on")),
-                (
-                    "issued_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="issued by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="certificates",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "renews",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="renewed_by",
-                        to="certification.certificate",
-                        verbose_name="renews",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=40, unique=True, verbose_name='certificate number')),
+                ('valid_from', models.DateField(verbose_name='valid from')),
+                ('valid_until', models.DateField(verbose_name='valid until')),
+                ('issued_on', models.DateField(verbose_name='issued on')),
+                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='core.organisation', verbose_name='institution')),
+                ('renews', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewed_by', to='certification.certificate', verbose_name='renews')),
             ],
             options={
-                "verbose_name": "certificate",
-                "verbose_name_plural": "certificates",
-                "ordering": ["-valid_from", "number"],
+                'verbose_name': 'certificate',
+                'verbose_name_plural': 'certificates',
+                'ordering': ['-valid_from', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="CertificationApplication",
+            name='CertificationApplication',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    django_fsm.FSMField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted, under review"),
-                            ("certified", "Certified"),
-                            ("rejected", "Not certified"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "hub_statement",
-                    models.TextField(
-                        blank=True,
-                        verbose_name="A) The institution has a hub that supports translational research",
-                    ),
-                ),
-                (
-                    "organisation_statement",
-                    models.TextField(
-                        blank=True,
-                        verbose_name="B) It has the organisation and staff that translational research support needs",
-                    ),
-                ),
-                (
-                    "track_record_statement",
-                    models.TextField(
-                        blank=True, verbose_name="C) It has a track record of translational research support"
-                    ),
-                ),
-                (
-                    "training_statement",
-                    models.TextField(
-                        blank=True, verbose_name="D) It trains the specialists translational research needs"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
-                ),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted")),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
-                ("decision_rationale", models.TextField(blank=True, verbose_name="reasons for the decision")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="prepared by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="certification_applications",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "renews",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="renewal_applications",
-                        to="certification.certificate",
-                        verbose_name="renews certificate",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="submitted by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted, under review'), ('certified', 'Certified'), ('rejected', 'Not certified')], default='draft', max_length=20, verbose_name='state')),
+                ('hub_statement', models.TextField(blank=True, verbose_name='A) The institution has a hub that supports translational research')),
+                ('organisation_statement', models.TextField(blank=True, verbose_name='B) It has the organisation and staff that translational research support needs')),
+                ('track_record_statement', models.TextField(blank=True, verbose_name='C) It has a track record of translational research support')),
+                ('training_statement', models.TextField(blank=True, verbose_name='D) It trains the specialists translational research needs')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
+                ('decision_rationale', models.TextField(blank=True, verbose_name='reasons for the decision')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='prepared by')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certification_applications', to='core.organisation', verbose_name='institution')),
+                ('renews', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewal_applications', to='certification.certificate', verbose_name='renews certificate')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
             ],
             options={
-                "verbose_name": "certification application",
-                "verbose_name_plural": "certification applications",
-                "ordering": ["round", "organisation__name"],
+                'verbose_name': 'certification application',
+                'verbose_name_plural': 'certification applications',
+                'ordering': ['round', 'organisation__name'],
             },
         ),
         migrations.AddField(
-            model_name="certificate",
-            name="application",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="certificate",
-                to="certification.certificationapplication",
-                verbose_name="application",
-            ),
+            model_name='certificate',
+            name='application',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='certification.certificationapplication', verbose_name='application'),
         ),
         migrations.CreateModel(
-            name="CertificationRound",
+            name='CertificationRound',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("title", models.CharField(max_length=200, verbose_name="title (Japanese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                (
-                    "fiscal_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Outcomes are counted over the five fiscal years before it.",
-                        verbose_name="fiscal year",
-                    ),
-                ),
-                ("opens_on", models.DateField(verbose_name="accepts applications from")),
-                ("closes_on", models.DateField(verbose_name="accepts applications until")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('title', models.CharField(max_length=200, verbose_name='title (Japanese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('fiscal_year', models.PositiveSmallIntegerField(help_text='Outcomes are counted over the five fiscal years before it.', verbose_name='fiscal year')),
+                ('opens_on', models.DateField(verbose_name='accepts applications from')),
+                ('closes_on', models.DateField(verbose_name='accepts applications until')),
             ],
             options={
-                "verbose_name": "certification round",
-                "verbose_name_plural": "certification rounds",
-                "ordering": ["-fiscal_year", "-opens_on"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("opens_on__lte", models.F("closes_on"))),
-                        name="round_dates_ordered",
-                    )
-                ],
+                'verbose_name': 'certification round',
+                'verbose_name_plural': 'certification rounds',
+                'ordering': ['-fiscal_year', '-opens_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('opens_on__lte', models.F('closes_on'))), name='round_dates_ordered')],
             },
         ),
         migrations.AddField(
-            model_name="certificationapplication",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="certification.certificationround",
-                verbose_name="round",
-            ),
+            model_name='certificationapplication',
+            name='round',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='certification.certificationround', verbose_name='round'),
         ),
         migrations.CreateModel(
-            name="FunctionResponse",
+            name='FunctionResponse',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "provision",
-                    models.CharField(
-                        choices=[
-                            ("not_in_place", "Not in place"),
-                            ("in_hub", "In the hub"),
-                            ("through_partners", "Through partner organisations"),
-                        ],
-                        default="not_in_place",
-                        max_length=20,
-                        verbose_name="in place",
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="How the function is in place; for class ③ what is distinctive.",
-                        verbose_name="description",
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="responses",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="function",
-                    ),
-                ),
-                (
-                    "partners",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="partner organisations",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('provision', models.CharField(choices=[('not_in_place', 'Not in place'), ('in_hub', 'In the hub'), ('through_partners', 'Through partner organisations')], default='not_in_place', max_length=20, verbose_name='in place')),
+                ('description', models.TextField(blank=True, help_text='How the function is in place; for class ③ what is distinctive.', verbose_name='description')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='certification.certificationapplication')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.functionitem', verbose_name='function')),
+                ('partners', models.ManyToManyField(blank=True, related_name='+', to='core.organisation', verbose_name='partner organisations')),
             ],
             options={
-                "verbose_name": "function response",
-                "verbose_name_plural": "function responses",
-                "ordering": ["item__sort_order"],
+                'verbose_name': 'function response',
+                'verbose_name_plural': 'function responses',
+                'ordering': ['item__sort_order'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalCall",
+            name='HistoricalCall',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title (Japanese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                (
-                    "certified_only",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Only institutions holding a valid certificate on the day they enter may enter.",
-                        verbose_name="certified institutions only",
-                    ),
-                ),
-                ("opens_on", models.DateField(verbose_name="opens on")),
-                ("closes_on", models.DateField(verbose_name="closes on")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="programmes.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title (Japanese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('certified_only', models.BooleanField(default=True, help_text='Only institutions holding a valid certificate on the day they enter may enter.', verbose_name='certified institutions only')),
+                ('opens_on', models.DateField(verbose_name='opens on')),
+                ('closes_on', models.DateField(verbose_name='closes on')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "historical call",
-                "verbose_name_plural": "historical calls",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical call',
+                'verbose_name_plural': 'historical calls',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalCallEntry",
+            name='HistoricalCallEntry',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title of the proposal")),
-                (
-                    "entered_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="entered"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "call",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.call",
-                        verbose_name="call",
-                    ),
-                ),
-                (
-                    "entered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="entered by",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title of the proposal')),
+                ('entered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='entered')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('call', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.call', verbose_name='call')),
+                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='institution')),
             ],
             options={
-                "verbose_name": "historical call entry",
-                "verbose_name_plural": "historical call entries",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical call entry',
+                'verbose_name_plural': 'historical call entries',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalCertificate",
+            name='HistoricalCertificate',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("number", models.CharField(db_index=True, max_length=40, verbose_name="certificate number")),
-                ("valid_from", models.DateField(verbose_name="valid from")),
-                ("valid_until", models.DateField(verbose_name="valid until")),
-                ("issued_on", models.DateField(verbose_name="issued on")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationapplication",
-                        verbose_name="application",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "issued_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="issued by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "renews",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificate",
-                        verbose_name="renews",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('number', models.CharField(db_index=True, max_length=40, verbose_name='certificate number')),
+                ('valid_from', models.DateField(verbose_name='valid from')),
+                ('valid_until', models.DateField(verbose_name='valid until')),
+                ('issued_on', models.DateField(verbose_name='issued on')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationapplication', verbose_name='application')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('issued_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='institution')),
+                ('renews', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificate', verbose_name='renews')),
             ],
             options={
-                "verbose_name": "historical certificate",
-                "verbose_name_plural": "historical certificates",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical certificate',
+                'verbose_name_plural': 'historical certificates',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalCertificationApplication",
+            name='HistoricalCertificationApplication',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "state",
-                    django_fsm.FSMField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted, under review"),
-                            ("certified", "Certified"),
-                            ("rejected", "Not certified"),
-                        ],
-                        default="draft",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "hub_statement",
-                    models.TextField(
-                        blank=True,
-                        verbose_name="A) The institution has a hub that supports translational research",
-                    ),
-                ),
-                (
-                    "organisation_statement",
-                    models.TextField(
-                        blank=True,
-                        verbose_name="B) It has the organisation and staff that translational research support needs",
-                    ),
-                ),
-                (
-                    "track_record_statement",
-                    models.TextField(
-                        blank=True, verbose_name="C) It has a track record of translational research support"
-                    ),
-                ),
-                (
-                    "training_statement",
-                    models.TextField(
-                        blank=True, verbose_name="D) It trains the specialists translational research needs"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
-                ),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted")),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
-                ("decision_rationale", models.TextField(blank=True, verbose_name="reasons for the decision")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="prepared by",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "renews",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificate",
-                        verbose_name="renews certificate",
-                    ),
-                ),
-                (
-                    "round",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationround",
-                        verbose_name="round",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="submitted by",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('state', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted, under review'), ('certified', 'Certified'), ('rejected', 'Not certified')], default='draft', max_length=20, verbose_name='state')),
+                ('hub_statement', models.TextField(blank=True, verbose_name='A) The institution has a hub that supports translational research')),
+                ('organisation_statement', models.TextField(blank=True, verbose_name='B) It has the organisation and staff that translational research support needs')),
+                ('track_record_statement', models.TextField(blank=True, verbose_name='C) It has a track record of translational research support')),
+                ('training_statement', models.TextField(blank=True, verbose_name='D) It trains the specialists translational research needs')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
+                ('decision_rationale', models.TextField(blank=True, verbose_name='reasons for the decision')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='prepared by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='institution')),
+                ('renews', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificate', verbose_name='renews certificate')),
+                ('round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationround', verbose_name='round')),
+                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
             ],
             options={
-                "verbose_name": "historical certification application",
-                "verbose_name_plural": "historical certification applications",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical certification application',
+                'verbose_name_plural': 'historical certification applications',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalCertificationRound",
+            name='HistoricalCertificationRound',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("code", models.SlugField(max_length=40, verbose_name="code")),
-                ("title", models.CharField(max_length=200, verbose_name="title (Japanese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                (
-                    "fiscal_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Outcomes are counted over the five fiscal years before it.",
-                        verbose_name="fiscal year",
-                    ),
-                ),
-                ("opens_on", models.DateField(verbose_name="accepts applications from")),
-                ("closes_on", models.DateField(verbose_name="accepts applications until")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, verbose_name='code')),
+                ('title', models.CharField(max_length=200, verbose_name='title (Japanese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('fiscal_year', models.PositiveSmallIntegerField(help_text='Outcomes are counted over the five fiscal years before it.', verbose_name='fiscal year')),
+                ('opens_on', models.DateField(verbose_name='accepts applications from')),
+                ('closes_on', models.DateField(verbose_name='accepts applications until')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical certification round",
-                "verbose_name_plural": "historical certification rounds",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical certification round',
+                'verbose_name_plural': 'historical certification rounds',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFunctionItem",
+            name='HistoricalFunctionItem',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("code", models.SlugField(max_length=40, verbose_name="code")),
-                (
-                    "function_class",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "① Must be in place inside the hub"),
-                            (2, "② May be in place through other organisations"),
-                            (3, "③ Credited as a distinctive feature of the institution"),
-                        ],
-                        verbose_name="class",
-                    ),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("organisation", "Organisation"),
-                            ("staff", "Staff"),
-                            ("activity", "Activities"),
-                            ("outcome", "Outcomes of the activities"),
-                            ("training", "Activities: training"),
-                        ],
-                        max_length=20,
-                        verbose_name="column",
-                    ),
-                ),
-                (
-                    "group",
-                    models.CharField(
-                        blank=True,
-                        help_text="e.g. 専門人材の育成",
-                        max_length=60,
-                        verbose_name="heading (Japanese)",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name (Japanese)")),
-                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
-                (
-                    "outcome_kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("trial_notification", "Clinical-trial notifications"),
-                            ("license_out", "License-outs to companies"),
-                            ("approval_application", "Applications for marketing approval or certification"),
-                        ],
-                        max_length=30,
-                        verbose_name="outcome counted",
-                    ),
-                ),
-                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, verbose_name='code')),
+                ('function_class', models.PositiveSmallIntegerField(choices=[(1, '① Must be in place inside the hub'), (2, '② May be in place through other organisations'), (3, '③ Credited as a distinctive feature of the institution')], verbose_name='class')),
+                ('category', models.CharField(choices=[('organisation', 'Organisation'), ('staff', 'Staff'), ('activity', 'Activities'), ('outcome', 'Outcomes of the activities'), ('training', 'Activities: training')], max_length=20, verbose_name='column')),
+                ('group', models.CharField(blank=True, help_text='e.g. 専門人材の育成', max_length=60, verbose_name='heading (Japanese)')),
+                ('name', models.CharField(max_length=200, verbose_name='name (Japanese)')),
+                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
+                ('outcome_kind', models.CharField(blank=True, choices=[('trial_notification', 'Clinical-trial notifications'), ('license_out', 'License-outs to companies'), ('approval_application', 'Applications for marketing approval or certification')], max_length=30, verbose_name='outcome counted')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical function item",
-                "verbose_name_plural": "historical function items",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical function item',
+                'verbose_name_plural': 'historical function items',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFunctionResponse",
+            name='HistoricalFunctionResponse',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "provision",
-                    models.CharField(
-                        choices=[
-                            ("not_in_place", "Not in place"),
-                            ("in_hub", "In the hub"),
-                            ("through_partners", "Through partner organisations"),
-                        ],
-                        default="not_in_place",
-                        max_length=20,
-                        verbose_name="in place",
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="How the function is in place; for class ③ what is distinctive.",
-                        verbose_name="description",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="function",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('provision', models.CharField(choices=[('not_in_place', 'Not in place'), ('in_hub', 'In the hub'), ('through_partners', 'Through partner organisations')], default='not_in_place', max_length=20, verbose_name='in place')),
+                ('description', models.TextField(blank=True, help_text='How the function is in place; for class ③ what is distinctive.', verbose_name='description')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationapplication')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.functionitem', verbose_name='function')),
             ],
             options={
-                "verbose_name": "historical function response",
-                "verbose_name_plural": "historical function responses",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical function response',
+                'verbose_name_plural': 'historical function responses',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFunctionResponse_partners",
+            name='HistoricalFunctionResponse_partners',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "functionresponse",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.functionresponse",
-                    ),
-                ),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="certification.historicalfunctionresponse",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.organisation",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('functionresponse', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.functionresponse')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='certification.historicalfunctionresponse')),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation')),
             ],
             options={
-                "verbose_name": "HistoricalFunctionResponse_partners",
+                'verbose_name': 'HistoricalFunctionResponse_partners',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalReportedOutcome",
+            name='HistoricalReportedOutcome',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("trial_notification", "Clinical-trial notifications"),
-                            ("license_out", "License-outs to companies"),
-                            ("approval_application", "Applications for marketing approval or certification"),
-                        ],
-                        max_length=30,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("count", models.PositiveIntegerField(verbose_name="count")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
+                ('kind', models.CharField(choices=[('trial_notification', 'Clinical-trial notifications'), ('license_out', 'License-outs to companies'), ('approval_application', 'Applications for marketing approval or certification')], max_length=30, verbose_name='outcome')),
+                ('count', models.PositiveIntegerField(verbose_name='count')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationapplication')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical reported outcome",
-                "verbose_name_plural": "historical reported outcomes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical reported outcome',
+                'verbose_name_plural': 'historical reported outcomes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalStaffMember",
+            name='HistoricalStaffMember',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("person_name", models.CharField(max_length=120, verbose_name="name")),
-                ("title", models.CharField(blank=True, max_length=120, verbose_name="title")),
-                (
-                    "fte",
-                    models.DecimalField(
-                        decimal_places=2,
-                        help_text="The share of a full-time post given to this role, from 0 to 1.",
-                        max_digits=3,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(1),
-                        ],
-                        verbose_name="FTE",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The hub, or for a class ② role one of its partner organisations.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="works at",
-                    ),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="role",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('person_name', models.CharField(max_length=120, verbose_name='name')),
+                ('title', models.CharField(blank=True, max_length=120, verbose_name='title')),
+                ('fte', models.DecimalField(decimal_places=2, help_text='The share of a full-time post given to this role, from 0 to 1.', max_digits=3, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='FTE')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationapplication')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, help_text='The hub, or for a class ② role one of its partner organisations.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='works at')),
+                ('role', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.functionitem', verbose_name='role')),
             ],
             options={
-                "verbose_name": "historical staff member",
-                "verbose_name_plural": "historical staff members",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical staff member',
+                'verbose_name_plural': 'historical staff members',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalTrainingRecord",
+            name='HistoricalTrainingRecord',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="programme")),
-                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
-                ("trainees", models.PositiveIntegerField(verbose_name="trainees")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.TextField(null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="training of",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='programme')),
+                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
+                ('trainees', models.PositiveIntegerField(verbose_name='trainees')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.certificationapplication')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certification.functionitem', verbose_name='training of')),
             ],
             options={
-                "verbose_name": "historical training record",
-                "verbose_name_plural": "historical training records",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical training record',
+                'verbose_name_plural': 'historical training records',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ReportedOutcome",
+            name='ReportedOutcome',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("trial_notification", "Clinical-trial notifications"),
-                            ("license_out", "License-outs to companies"),
-                            ("approval_application", "Applications for marketing approval or certification"),
-                        ],
-                        max_length=30,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("count", models.PositiveIntegerField(verbose_name="count")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcomes",
-                        to="certification.certificationapplication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
+                ('kind', models.CharField(choices=[('trial_notification', 'Clinical-trial notifications'), ('license_out', 'License-outs to companies'), ('approval_application', 'Applications for marketing approval or certification')], max_length=30, verbose_name='outcome')),
+                ('count', models.PositiveIntegerField(verbose_name='count')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='certification.certificationapplication')),
             ],
             options={
-                "verbose_name": "reported outcome",
-                "verbose_name_plural": "reported outcomes",
-                "ordering": ["fiscal_year", "kind"],
+                'verbose_name': 'reported outcome',
+                'verbose_name_plural': 'reported outcomes',
+                'ordering': ['fiscal_year', 'kind'],
             },
         ),
         migrations.CreateModel(
-            name="StaffMember",
+            name='StaffMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("person_name", models.CharField(max_length=120, verbose_name="name")),
-                ("title", models.CharField(blank=True, max_length=120, verbose_name="title")),
-                (
-                    "fte",
-                    models.DecimalField(
-                        decimal_places=2,
-                        help_text="The share of a full-time post given to this role, from 0 to 1.",
-                        max_digits=3,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(1),
-                        ],
-                        verbose_name="FTE",
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="staff",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        help_text="The hub, or for a class ② role one of its partner organisations.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="core.organisation",
-                        verbose_name="works at",
-                    ),
-                ),
-                (
-                    "role",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="role",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('person_name', models.CharField(max_length=120, verbose_name='name')),
+                ('title', models.CharField(blank=True, max_length=120, verbose_name='title')),
+                ('fte', models.DecimalField(decimal_places=2, help_text='The share of a full-time post given to this role, from 0 to 1.', max_digits=3, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='FTE')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='certification.certificationapplication')),
+                ('organisation', models.ForeignKey(help_text='The hub, or for a class ② role one of its partner organisations.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='works at')),
+                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.functionitem', verbose_name='role')),
             ],
             options={
-                "verbose_name": "staff member",
-                "verbose_name_plural": "staff members",
-                "ordering": ["role__sort_order", "person_name", "pk"],
+                'verbose_name': 'staff member',
+                'verbose_name_plural': 'staff members',
+                'ordering': ['role__sort_order', 'person_name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="TrainingRecord",
+            name='TrainingRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="programme")),
-                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
-                ("trainees", models.PositiveIntegerField(verbose_name="trainees")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="training",
-                        to="certification.certificationapplication",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="certification.functionitem",
-                        verbose_name="training of",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='programme')),
+                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
+                ('trainees', models.PositiveIntegerField(verbose_name='trainees')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training', to='certification.certificationapplication')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.functionitem', verbose_name='training of')),
             ],
             options={
-                "verbose_name": "training record",
-                "verbose_name_plural": "training records",
-                "ordering": ["item__sort_order", "-fiscal_year", "pk"],
+                'verbose_name': 'training record',
+                'verbose_name_plural': 'training records',
+                'ordering': ['item__sort_order', '-fiscal_year', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="call",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("opens_on__lte", models.F("closes_on"))), name="call_dates_ordered"
-            ),
+            model_name='call',
+            constraint=models.CheckConstraint(condition=models.Q(('opens_on__lte', models.F('closes_on'))), name='call_dates_ordered'),
         ),
         migrations.AddIndex(
-            model_name="certificate",
-            index=models.Index(
-                fields=["organisation", "valid_from", "valid_until"], name="certificate_validity"
-            ),
+            model_name='certificate',
+            index=models.Index(fields=['organisation', 'valid_from', 'valid_until'], name='certificate_validity'),
         ),
         migrations.AddConstraint(
-            model_name="certificate",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("valid_from__lte", models.F("valid_until"))),
-                name="certificate_dates_ordered",
-            ),
+            model_name='certificate',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_from__lte', models.F('valid_until'))), name='certificate_dates_ordered'),
         ),
         migrations.AddConstraint(
-            model_name="certificationapplication",
-            constraint=models.UniqueConstraint(
-                fields=("round", "organisation"), name="application_unique_per_round"
-            ),
+            model_name='certificationapplication',
+            constraint=models.UniqueConstraint(fields=('round', 'organisation'), name='application_unique_per_round'),
         ),
         migrations.AddConstraint(
-            model_name="functionresponse",
-            constraint=models.UniqueConstraint(
-                fields=("application", "item"), name="response_unique_per_item"
-            ),
+            model_name='functionresponse',
+            constraint=models.UniqueConstraint(fields=('application', 'item'), name='response_unique_per_item'),
         ),
         migrations.AddConstraint(
-            model_name="reportedoutcome",
-            constraint=models.UniqueConstraint(
-                fields=("application", "fiscal_year", "kind"), name="outcome_unique"
-            ),
+            model_name='reportedoutcome',
+            constraint=models.UniqueConstraint(fields=('application', 'fiscal_year', 'kind'), name='outcome_unique'),
         ),
         migrations.AddConstraint(
-            model_name="staffmember",
-            constraint=models.UniqueConstraint(
-                fields=("application", "role", "person_name"), name="staff_unique_role"
-            ),
+            model_name='staffmember',
+            constraint=models.UniqueConstraint(fields=('application', 'role', 'person_name'), name='staff_unique_role'),
         ),
         migrations.AddConstraint(
-            model_name="staffmember",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("fte__gte", 0), ("fte__lte", 1)), name="staff_fte_0_to_1"
-            ),
+            model_name='staffmember',
+            constraint=models.CheckConstraint(condition=models.Q(('fte__gte', 0), ('fte__lte', 1)), name='staff_fte_0_to_1'),
         ),
     ]
