@@ -98,13 +98,13 @@ def filtered(filterset) -> QuerySet:
 
 
 def query_url(request, **changes) -> str:
-    """This page's query string with some parameters changed (None drops one)."""
+    """This page's query string with some parameters changed (None drops one); empty when none is left."""
     query: QueryDict = request.GET.copy()
     for key, value in changes.items():
         query.pop(key, None)
         if value is not None:
             query[key] = value
-    return f"?{query.urlencode()}"
+    return f"?{query.urlencode()}" if query else ""
 
 
 @dataclass(frozen=True)

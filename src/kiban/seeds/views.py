@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kiban.core.errors import form_errors_text, refusal_text
 from kiban.core.exports import export_sheets_response
 from kiban.core.models import Organisation
-from kiban.core.pages import filtered, page_errors, paginate_table
+from kiban.core.pages import filtered, page_errors, paginate_table, query_url
 from kiban.core.permissions import require
 
 from . import selectors, services
@@ -46,9 +46,6 @@ def seed_list(request):
     seed_filter = SeedFilter(request.GET or None, queryset=selectors.seed_list(user=request.user))
     table = SeedTable(filtered(seed_filter))
     page = paginate_table(request, table)
-    query = request.GET.copy()
-    for key in ("page", "sort"):
-        query.pop(key, None)
     return render(
         request,
         "seeds/seed_list.html",
@@ -56,7 +53,7 @@ def seed_list(request):
             "filter": seed_filter,
             "table": table,
             "page": page,
-            "query": query.urlencode(),
+            "export_query": query_url(request, page=None, sort=None),
             "can_register": request.user.has_perm("seeds.add_seed"),
             "can_dashboard": request.user.has_perm("seeds.view_dashboard"),
         },
