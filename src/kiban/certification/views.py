@@ -59,7 +59,7 @@ def _day(request) -> datetime.date:
         try:
             return datetime.date.fromisoformat(raw)
         except ValueError:
-            pass  # 2024-02-30
+            pass  # a day that does not exist (2024-02-30) is refused below like any other text
     raise PageError(
         400, _("“%(value)s” is not a day: write it as YYYY-MM-DD, for example 2024-04-01.") % {"value": raw}
     )
