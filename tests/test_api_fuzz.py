@@ -60,7 +60,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config
 # A hostile value drawn for the session cookie makes it longer than a browser keeps; the server still answers.
 pytestmark = pytest.mark.filterwarnings("ignore:The 'sessionid' cookie is too large:UserWarning")
 
-_demo = demo_fixture("core", "programmes", "facilities", "seeds", "certification")
+_demo = demo_fixture("core", "programmes", "facility_operations", "seeds", "certification")
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,13 @@
 
 from ninja import NinjaAPI
 
+from kiban.binds.api import router as binds_router
+from kiban.biobank.api import router as biobank_router
+from kiban.bioresources.api import router as bioresources_router
 from kiban.certification.api import router as certification_router
 from kiban.core.api import router as core_router
 from kiban.core.apikit import ReadableJSONRenderer, SessionAuth, TokenAuth, install_error_handlers
+from kiban.facilities.api import router as facilities_router
 from kiban.genome.api import router as genome_router
 from kiban.genome.beacon import router as beacon_router
 from kiban.programmes.api import router as programmes_router
@@ -31,3 +35,7 @@ api.add_router("/beacon", beacon_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/seeds", seeds_router)
 api.add_router("/certification", certification_router)
+api.add_router("/facilities", facilities_router)
+api.add_router("/binds", binds_router)
+api.add_router("/biobank", biobank_router)
+api.add_router("/bioresources", bioresources_router)

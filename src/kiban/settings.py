@@ -68,7 +68,10 @@ INSTALLED_APPS = [
     "kiban.agreements",
     "kiban.seeds",
     "kiban.certification",
+    "kiban.binds",
     "kiban.ledger",
+    "kiban.biobank",
+    "kiban.bioresources",
 ]
 
 MIDDLEWARE = [

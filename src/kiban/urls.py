@@ -18,7 +18,10 @@ urlpatterns = [
     path("reviews/", include("kiban.reviews.urls")),
     path("seeds/", include("kiban.seeds.urls")),
     path("certification/", include("kiban.certification.urls")),
+    path("binds/", include("kiban.binds.urls")),
     path("ledger/", include("kiban.ledger.urls")),
+    path("biobank/", include("kiban.biobank.urls")),
+    path("bioresources/", include("kiban.bioresources.urls")),
     path(  # before the stock URLs: reset e-mails are rate-limited
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),

@@ -79,7 +79,7 @@ def site(browser, transactional_db, live_server, settings) -> str:
 
     # The demo users' passwords are hashed on every load; a fast hasher keeps each test to about a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo("programmes", "facilities")  # as the demo_data fixture: the loaders the apps register
+    load_demo("programmes", "facility_operations")  # as the demo_data fixture: the loaders the apps register
     return live_server.url
 
 

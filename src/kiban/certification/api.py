@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, responses
@@ -135,7 +135,7 @@ class StaffIn(Schema):
     fte: Decimal
 
 
-class OutcomeIn(Schema):
+class OutcomeCountIn(Schema):
     fiscal_year: Year
     kind: str
     count: Count
@@ -336,7 +336,7 @@ def application_create(request, payload: ApplicationIn):
         renews=get_object_or_404(Certificate, pk=payload.renews_id) if payload.renews_id else None,
         actor=request.user,
     )
-    return 201, _application_out(request, application.pk)
+    return Status(201, _application_out(request, application.pk))
 
 
 @router.get(
@@ -402,14 +402,17 @@ def staff_add(request, application_id: Id, payload: StaffIn):
         fte=payload.fte,
         actor=request.user,
     )
-    return 201, {
-        "id": member.pk,
-        "role": member.role.code,
-        "person_name": member.person_name,
-        "title": member.title,
-        "organisation_id": member.organisation_id,
-        "fte": member.fte,
-    }
+    return Status(
+        201,
+        {
+            "id": member.pk,
+            "role": member.role.code,
+            "person_name": member.person_name,
+            "title": member.title,
+            "organisation_id": member.organisation_id,
+            "fte": member.fte,
+        },
+    )
 
 
 @router.delete(
@@ -421,7 +424,7 @@ def staff_remove(request, application_id: Id, member_id: Id):
     services.staff_member_remove(
         member=get_object_or_404(StaffMember, pk=member_id, application=application), actor=request.user
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.put(
@@ -429,7 +432,7 @@ def staff_remove(request, application_id: Id, member_id: Id):
     response=responses(ApplicationOut, *WRITE_REFUSALS),
     summary="The institution's own outcome figures for the last five fiscal years",
 )
-def outcomes_save(request, application_id: Id, payload: list[OutcomeIn]):
+def outcomes_save(request, application_id: Id, payload: list[OutcomeCountIn]):
     application = _visible(request, application_id, change=True)
     services.reported_outcomes_save(
         application=application,
@@ -496,4 +499,4 @@ def call_enter(request, call_id: Id, payload: EntryIn):
         title=payload.title,
         actor=request.user,
     )
-    return 201, entry
+    return Status(201, entry)

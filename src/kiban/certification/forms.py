@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kiban.core.fiscal import FiscalYear
+from kiban.core.forms import DecimalField, IntegerField
 from kiban.core.models import Organisation
 from kiban.programmes.models import Programme
 from kiban.submissions.eligibility import rule_choices
@@ -111,7 +112,7 @@ class StaffMemberForm(forms.Form):
     person_name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     organisation = forms.ModelChoiceField(label=_("Works at"), queryset=Organisation.objects.none())
-    fte = forms.DecimalField(
+    fte = DecimalField(
         label=_("FTE"),
         min_value=Decimal(0),
         max_value=Decimal(1),
@@ -134,7 +135,7 @@ class OutcomesForm(forms.Form):
         self.fiscal_years = fiscal_years
         for year in fiscal_years:
             for kind in OutcomeKind:
-                self.fields[f"{year}-{kind.value}"] = forms.IntegerField(
+                self.fields[f"{year}-{kind.value}"] = IntegerField(
                     label=f"{FiscalYear(year).label} {kind.label}",
                     min_value=0,
                     initial=initial_counts.get((year, kind.value)),
@@ -160,8 +161,8 @@ class TrainingRecordForm(forms.Form):
         label=_("Training of"), queryset=FunctionItem.objects.filter(category=FunctionCategory.TRAINING)
     )
     title = forms.CharField(label=pgettext_lazy("training", "Programme"), max_length=200)
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=1926, max_value=2200)
-    trainees = forms.IntegerField(label=_("Trainees"), min_value=0)
+    fiscal_year = IntegerField(label=_("Fiscal year"), min_value=1926, max_value=2200)
+    trainees = IntegerField(label=_("Trainees"), min_value=0)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -418,21 +418,29 @@ def application_return(
     *, application: CertificationApplication, reason: str, actor: User
 ) -> CertificationApplication:
     """The ministry or the agency returns an application for changes (差戻し), saying what must change; the
-    applicant's hub staff edit it and resubmit. Scoring waits until it is resubmitted."""
-    return lifecycle.submission_return(submission=application, reason=reason, actor=actor)
+    applicant's hub staff edit it and resubmit. Its undecided review round is cancelled: it judged the
+    application as it was, and the changed one gets a round of its own once resubmitted."""
+    from kiban.reviews.services import review_rounds_cancel_for
+
+    with transaction.atomic():
+        returned = lifecycle.submission_return(submission=application, reason=reason, actor=actor)
+        review_rounds_cancel_for(
+            target=returned, actor=actor, reason=_("Review round cancelled: application returned for changes")
+        )
+    return returned
 
 
 def application_withdraw(
     *, application: CertificationApplication, reason: str, actor: User
 ) -> CertificationApplication:
-    """The applicant's hub staff withdraw an application that is not yet decided; its review round still
-    open for scoring is closed, as nobody reviews a withdrawn application."""
-    from kiban.reviews.services import review_rounds_close_for
+    """The applicant's hub staff withdraw an application that is not yet decided; its undecided review
+    round is cancelled, as nobody reviews a withdrawn application."""
+    from kiban.reviews.services import review_rounds_cancel_for
 
     with transaction.atomic():
         withdrawn = lifecycle.submission_withdraw(submission=application, reason=reason, actor=actor)
-        review_rounds_close_for(
-            target=withdrawn, actor=actor, reason=_("Review round closed: application withdrawn")
+        review_rounds_cancel_for(
+            target=withdrawn, actor=actor, reason=_("Review round cancelled: application withdrawn")
         )
     return withdrawn
 

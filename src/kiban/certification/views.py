@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kiban.core.errors import form_errors_text, refusal_text
 from kiban.core.forms import AttachmentForm
 from kiban.core.models import Organisation
-from kiban.core.pages import PageError, page_errors, paginate
+from kiban.core.pages import PageError, act, page_errors, paginate
 from kiban.core.permissions import require
 from kiban.core.selectors import attachments_for, hub_group_ids
 from kiban.reviews.registry import adapter_for
@@ -469,25 +469,12 @@ def application_attach(request, pk: int):
     return redirect(application)
 
 
-def _lifecycle_action(request, application: CertificationApplication, write, success: str):
-    """A lifecycle button of the application's page: the service's refusals become messages, as does its
-    success; a PermissionDenied from the service is the 403 page."""
-    try:
-        write()
-    except ValidationError as error:
-        for problem in error.messages:
-            messages.error(request, problem)
-    else:
-        messages.success(request, success)
-    return redirect(application)
-
-
 @login_required
 @require_POST
 def application_submit(request, pk: int):
     """The applicant's hub staff: submit a complete draft for review, or resubmit one returned for changes."""
     application = selectors.application_detail(pk=_editable(request, pk).pk)
-    return _lifecycle_action(
+    return act(
         request,
         application,
         lambda: services.application_submit(application=application, actor=request.user),
@@ -500,7 +487,7 @@ def application_submit(request, pk: int):
 def application_withdraw(request, pk: int):
     """The applicant's hub staff: withdraw an application that is not yet decided."""
     application = _application_or_403(request, pk)
-    return _lifecycle_action(
+    return act(
         request,
         application,
         lambda: services.application_withdraw(
@@ -515,7 +502,7 @@ def application_withdraw(request, pk: int):
 def application_return(request, pk: int):
     """The ministry and the agency: return a submitted application for changes (差戻し), saying what."""
     application = _application_or_403(request, pk)
-    return _lifecycle_action(
+    return act(
         request,
         application,
         lambda: services.application_return(

@@ -24,6 +24,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from .disclosure import QueryBudgetExhausted
 from .errors import UNIQUE_CONFLICT_MESSAGE, StateConflict, TokenRefused, is_unique_violation, refusal_text
 from .inputs import MAX_OFFSET
+from .pages import filter_problems
 from .permissions import DEFAULT_REFUSAL
 from .services import api_token_authenticate
 
@@ -254,3 +255,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def server_error(request, exc: Exception):
         logger.error("API server error: %s %s", request.method, request.path, exc_info=exc)
         return answer(request, 500, _(SERVER_ERROR_MESSAGE), "server_error")
+
+
+def filtered(filterset) -> QuerySet:
+    """A django-filter FilterSet's rows, or a 400 `invalid_filter` naming each filter that cannot be read,
+    in the same words as the pages (core.pages.filtered)."""
+    if problems := filter_problems(filterset):
+        raise ApiError(400, problems, "invalid_filter")
+    return filterset.qs

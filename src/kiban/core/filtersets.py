@@ -5,7 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind
+from .forms import IntegerField
 from .models import Organisation
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole-number filter read through ASCII digits (core.forms.IntegerField), not django-filter's
+    DecimalField that reads any script's digits, "1e3" and "NaN"."""
+
+    field_class = IntegerField
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -12,20 +12,44 @@ from .inputs import MAX_ID
 from .models import ApiToken
 from .selectors import audited_models
 
-_ASCII_NUMBER = re.compile(r"[0-9]+")
+_ASCII_NUMBER = re.compile(r"[+-]?[0-9]+")
+_ASCII_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class AsciiDigitsMixin:
-    """For an IntegerField: the digits 0-9 only. int() also reads other scripts' digits ("١٢", "³" fails
-    later) and "1_000"; a number typed into a form or a query string is written 0-9."""
+    """For an IntegerField: the digits 0-9 only. int() also reads other scripts' digits ("١٢", full-width
+    "１２") and "1_000"; a number typed into a form or a query string is written 0-9 (a sign allowed: the
+    field's bounds decide whether a negative number is)."""
+
+    ascii_number = _ASCII_NUMBER
 
     def to_python(self, value):
-        if value not in self.empty_values and not _ASCII_NUMBER.fullmatch(str(value).strip()):
+        if value not in self.empty_values and not self.ascii_number.fullmatch(str(value).strip()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
-class IdField(AsciiDigitsMixin, forms.IntegerField):
+class AsciiDecimalMixin(AsciiDigitsMixin):
+    """For a DecimalField or FloatField: 0-9 with one point and an exponent; Decimal() and float() read
+    other scripts' digits, "1_000", "Infinity" and "NaN" too."""
+
+    ascii_number = _ASCII_DECIMAL
+
+
+class IntegerField(AsciiDigitsMixin, forms.IntegerField):
+    """Django's IntegerField read through ASCII digits only; every form of the project uses this one
+    (tests/test_forms_numbers.py checks)."""
+
+
+class DecimalField(AsciiDecimalMixin, forms.DecimalField):
+    """Django's DecimalField read through ASCII digits only."""
+
+
+class FloatField(AsciiDecimalMixin, forms.FloatField):
+    """Django's FloatField read through ASCII digits only."""
+
+
+class IdField(IntegerField):
     """A record's id in a form or a query string: 1 to the database's largest key."""
 
     def __init__(self, **kwargs):
@@ -68,7 +92,7 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text=_("A read-only token cannot change anything."),
     )
-    days = forms.IntegerField(
+    days = IntegerField(
         label=_("Valid for (days)"),
         min_value=1,
         max_value=ApiToken.MAX_DAYS,

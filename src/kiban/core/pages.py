@@ -1,4 +1,5 @@
-"""How an HTML page answers a bad parameter (PageError and page_errors) and pages through a list (?page=).
+"""How an HTML page answers a bad parameter (PageError and page_errors), a button that changes something
+(act) and pages through a list (?page=).
 
 API lists page with limit and offset instead (kiban.core.apikit); this module is for the pages people read.
 """
@@ -8,16 +9,17 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
-from .errors import refusal_text
-from .forms import AsciiDigitsMixin
+from .errors import form_errors_text, refusal_text
+from .forms import IntegerField
 from .inputs import MAX_PAGE
 
 PER_PAGE = 50
@@ -54,7 +56,25 @@ def page_errors(view: Callable | None = None, *, template: str = "core/page_erro
     return decorate(view) if view is not None else decorate
 
 
-class PageField(AsciiDigitsMixin, forms.IntegerField):
+def act(request, target, write: Callable[[], object], success: str, *, form=None, to_result: bool = False):
+    """A button of a page, which posts and comes back to `target`: a `form` that does not read, or the
+    service's refusal (a ValidationError from `write`), becomes the error message; otherwise `success` is
+    the message, and with `to_result` the browser goes to what `write` returned instead (a record made).
+    A PermissionDenied from the service is the 403 page."""
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return redirect(target)
+    try:
+        result = write()
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect(target)
+    messages.success(request, success)
+    return redirect(result if to_result else target)
+
+
+class PageField(IntegerField):
     """The page of a list in a query string: ASCII digits only, 1 to MAX_PAGE, 1 when absent."""
 
     widget = forms.HiddenInput
@@ -84,16 +104,23 @@ def page_number(request, *, name: str = "page") -> int:
         ) from error
 
 
+def filter_problems(filterset) -> str:
+    """Each filter of a bound FilterSet that cannot be read, by its label and why; empty when all can."""
+    if not filterset.is_bound or filterset.is_valid():
+        return ""
+    form = filterset.form
+    return " ".join(
+        _("%(field)s: %(problem)s") % {"field": form[name].label, "problem": problem}
+        for name, errors in form.errors.items()
+        for problem in errors
+    )
+
+
 def filtered(filterset) -> QuerySet:
-    """A django-filter FilterSet's rows, or a PageError (400) naming each filter that cannot be read."""
-    if filterset.is_bound and not filterset.is_valid():
-        form = filterset.form
-        problems = [
-            _("%(field)s: %(problem)s") % {"field": form[name].label, "problem": problem}
-            for name, errors in form.errors.items()
-            for problem in errors
-        ]
-        raise PageError(400, " ".join(problems))
+    """A django-filter FilterSet's rows, or a PageError (400) naming each filter that cannot be read (the
+    API's counterpart is core.apikit.filtered)."""
+    if problems := filter_problems(filterset):
+        raise PageError(400, problems)
     return filterset.qs
 
 

@@ -3,7 +3,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import InstrumentHolding, StatedInstrumentCount
+from . import models
 
-admin.site.register(InstrumentHolding, SimpleHistoryAdmin)
-admin.site.register(StatedInstrumentCount, SimpleHistoryAdmin)
+for model in (
+    models.InstrumentHolding,
+    models.StatedInstrumentCount,
+    models.Instrument,
+    models.OutOfService,
+    models.CompanySlot,
+    models.Qualification,
+    models.FacilityProject,
+    models.Sample,
+    models.ScreeningExemption,
+    models.Booking,
+    models.GridRecord,
+    models.UsageSession,
+    models.Tariff,
+):
+    admin.site.register(model, SimpleHistoryAdmin)

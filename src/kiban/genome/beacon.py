@@ -254,6 +254,23 @@ def _answered(user, manifests: Iterable["engine.Manifest"]) -> list[tuple["engin
 SECURITY_LEVELS = ["PUBLIC", "REGISTERED", "CONTROLLED"]
 
 
+@dataclass(frozen=True)
+class EntryTypes:
+    """Entry types another app answers on this router (kiban.biobank.beacon: individuals, biosamples,
+    cohorts), declared in /configuration, /entry_types, /map and /filtering_terms beside this module's own."""
+
+    definitions: Callable[[HttpRequest], dict[str, Any]]
+    endpoints: Callable[[HttpRequest], dict[str, Any]]
+    filtering_terms: Callable[[], list[dict[str, Any]]]
+
+
+_other_entry_types: list[EntryTypes] = []
+
+
+def register_entry_types(entry_types: EntryTypes) -> None:
+    _other_entry_types.append(entry_types)
+
+
 def _security_attributes() -> dict[str, Any]:
     """Beacon's securityAttributes: a request without requestedGranularity gets a yes or no; each dataset's
     access level is one of Beacon's three security levels (see the module's docstring for the table)."""
@@ -647,6 +664,13 @@ def beacon_service_info(request):
 
 
 def _entry_types(request: HttpRequest) -> dict[str, Any]:
+    types = _own_entry_types(request)
+    for other in _other_entry_types:
+        types.update(other.definitions(request))
+    return types
+
+
+def _own_entry_types(request: HttpRequest) -> dict[str, Any]:
     return {
         "genomicVariation": {
             "id": "genomicVariation",
@@ -734,6 +758,7 @@ def beacon_map(request):
                     "rootUrl": _url(request, "beacon_datasets"),
                     "openAPIEndpointsDefinition": request.build_absolute_uri(reverse("api:openapi-json")),
                 },
+                **{key: url for other in _other_entry_types for key, url in other.endpoints(request).items()},
             },
         },
     }
@@ -777,7 +802,8 @@ FILTERING_TERMS = [
 )
 @_beacon_errors
 def beacon_filtering_terms(request):
-    return {"meta": _informational_meta(), "response": {"filteringTerms": FILTERING_TERMS, "resources": []}}
+    terms = FILTERING_TERMS + [term for other in _other_entry_types for term in other.filtering_terms()]
+    return {"meta": _informational_meta(), "response": {"filteringTerms": terms, "resources": []}}
 
 
 @router.get(

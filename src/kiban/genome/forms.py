@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kiban.core.forms import FloatField, IntegerField
 from kiban.core.pages import PageField
 
 from . import selectors
@@ -13,7 +14,7 @@ _AF_RANGE = _("Allele frequencies lie between 0 and 1.")
 class VariantFilterForm(forms.Form):
     """Allele-frequency range, PASS only, and the page of the table."""
 
-    min_af = forms.FloatField(
+    min_af = FloatField(
         label=_("Minimum allele frequency"),
         required=False,
         min_value=0,
@@ -21,7 +22,7 @@ class VariantFilterForm(forms.Form):
         error_messages={"min_value": _AF_RANGE, "max_value": _AF_RANGE},
         widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 1}),
     )
-    max_af = forms.FloatField(
+    max_af = FloatField(
         label=_("Maximum allele frequency"),
         required=False,
         min_value=0,
@@ -50,8 +51,8 @@ class RegionForm(VariantFilterForm):
     """A region of one chromosome (1-based, inclusive) with the filters."""
 
     chrom = forms.CharField(label=_("Chromosome"), max_length=10)
-    start = forms.IntegerField(label=_("Start"), min_value=1, max_value=selectors.MAX_POSITION)
-    end = forms.IntegerField(label=_("End"), min_value=1, max_value=selectors.MAX_POSITION)
+    start = IntegerField(label=_("Start"), min_value=1, max_value=selectors.MAX_POSITION)
+    end = IntegerField(label=_("End"), min_value=1, max_value=selectors.MAX_POSITION)
 
     field_order = ["chrom", "start", "end", "min_af", "max_af", "pass_only", "page"]
 

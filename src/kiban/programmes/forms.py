@@ -5,16 +5,17 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kiban.core.forms import DecimalField, IntegerField
 from kiban.core.money import MILLION
 
 
 class BudgetChangeForm(forms.Form):
     """A corrected amount in 百万円 (as the source states amounts), the version it edits, and why."""
 
-    amount_million = forms.DecimalField(
+    amount_million = DecimalField(
         label=_("Amount (million yen, 百万円)"), min_value=Decimal(0), max_digits=15, decimal_places=6
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

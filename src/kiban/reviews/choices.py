@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Aggregation(models.TextChoices):
@@ -16,6 +17,10 @@ class RoundState(models.TextChoices):
     OPEN = "open", _("Open for scoring")
     CLOSED = "closed", _("Closed, awaiting decision")
     DECIDED = "decided", _("Decided")
+    CANCELLED = "cancelled", pgettext_lazy("review round", "Cancelled")
+
+
+UNDECIDED_STATES = [RoundState.OPEN, RoundState.CLOSED]
 
 
 class Conflict(models.TextChoices):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kiban.core.forms import IntegerField
 from kiban.core.models import User
 
 from .models import Criterion, Rubric
@@ -62,7 +63,7 @@ class BalancedAssignForm(forms.Form):
         queryset=_reviewers(),
         help_text=_("Those with the fewest open assignments are chosen first; conflicted ones are skipped."),
     )
-    per_round = forms.IntegerField(label=_("Reviewers per round"), min_value=1, max_value=20, initial=3)
+    per_round = IntegerField(label=_("Reviewers per round"), min_value=1, max_value=20, initial=3)
 
 
 class DecisionForm(forms.Form):

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from kiban.core.language import is_japanese
 
-from .choices import Aggregation, Conflict, RoundState
+from .choices import UNDECIDED_STATES, Aggregation, Conflict, RoundState
 
 
 class Rubric(models.Model):
@@ -129,7 +129,7 @@ class ReviewRound(models.Model):
             # Two undecided rounds on one item could both apply their decision (Seed B → preC → Seed C).
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],
-                condition=~models.Q(state=RoundState.DECIDED),
+                condition=models.Q(state__in=UNDECIDED_STATES),
                 name="reviewround_one_undecided_per_item",
             )
         ]
@@ -147,6 +147,11 @@ class ReviewRound(models.Model):
     @transition(field=state, source=RoundState.CLOSED, target=RoundState.DECIDED)
     def decide(self) -> None:
         """The decision is recorded; the round is final."""
+
+    @transition(field=state, source=UNDECIDED_STATES, target=RoundState.CANCELLED)
+    def cancel(self) -> None:
+        """Its item was withdrawn or ended before a decision: nobody scores or decides it any more, and a
+        new round may be opened on the item (on a resubmission, say)."""
 
 
 class Assignment(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from kiban.core.models import User
 
-from .choices import Aggregation, Conflict, RoundState
+from .choices import UNDECIDED_STATES, Aggregation, Conflict, RoundState
 from .models import Assignment, Criterion, ReviewRound, Score
 from .registry import adapter_for, adapter_for_model, registered_models
 
@@ -144,7 +144,7 @@ def rounds_for(target: models.Model) -> models.QuerySet[ReviewRound]:
 
 def undecided_round(target: models.Model) -> ReviewRound | None:
     """The item's round still open or awaiting its decision, if any: an item has at most one."""
-    return rounds_for(target).exclude(state=RoundState.DECIDED).first()
+    return rounds_for(target).filter(state__in=UNDECIDED_STATES).first()
 
 
 def scores_by_reviewer(scores: Iterable[Score]) -> list[tuple[Assignment, list[Score]]]:

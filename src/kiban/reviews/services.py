@@ -22,7 +22,7 @@ from kiban.core.errors import StateConflict
 from kiban.core.models import Membership, User
 from kiban.core.services import notification_send
 
-from .choices import Conflict, RoundState
+from .choices import UNDECIDED_STATES, Conflict, RoundState
 from .models import Assignment, Criterion, Decision, ReviewRound, Rubric, Score
 from .registry import ReviewAdapter, adapter_for, outcome_label
 from .selectors import undecided_round
@@ -53,6 +53,12 @@ def _state_message(round_: ReviewRound) -> str:
         }
     if round_.state == RoundState.DECIDED:
         return _("The round “%(title)s” is already decided.") % {"title": round_.title}
+    if round_.state == RoundState.CANCELLED:
+        cancelled = round_.history.filter(state=RoundState.CANCELLED).last()
+        return _("The round “%(title)s” was cancelled (%(why)s); nothing in it changes any more.") % {
+            "title": round_.title,
+            "why": cancelled.history_change_reason if cancelled else _("no reason recorded"),
+        }
     return _("The round “%(title)s” is still open.") % {"title": round_.title}
 
 
@@ -324,7 +330,7 @@ def conflict_declare(*, assignment: Assignment, reason: str, actor: User) -> Ass
     with transaction.atomic():
         round_ = _locked_round(assignment.round)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if round_.state == RoundState.DECIDED:
+        if round_.state not in UNDECIDED_STATES:
             raise StateConflict(_state_message(round_), "round_decided")
         if assignment.conflict == Conflict.DECLARED:
             raise ValidationError(_("You have already declared a conflict of interest."), "already_declared")
@@ -440,21 +446,22 @@ def review_round_close(*, round: ReviewRound, actor: User) -> ReviewRound:
     return locked
 
 
-def review_rounds_close_for(*, target: models.Model, actor: User, reason: str) -> list[ReviewRound]:
-    """Closes the item's rounds still open for scoring because its own app has ended it (a terminated seed,
-    a withdrawn application): nobody scores it any more. The app has checked the actor may end the item."""
+def review_rounds_cancel_for(*, target: models.Model, actor: User, reason: str) -> list[ReviewRound]:
+    """Cancels the item's undecided rounds (open, or closed awaiting a decision) because its own app has
+    withdrawn or ended it (a terminated seed, a withdrawn or returned application): nobody scores or decides
+    it any more, and a new round may be opened later. The app has checked the actor may do so."""
     from .selectors import rounds_for
 
-    closed = []
-    for round_ in rounds_for(target).filter(state=RoundState.OPEN):
+    cancelled = []
+    for round_ in rounds_for(target).filter(state__in=UNDECIDED_STATES):
         with transaction.atomic():
             locked = _locked_round(round_)
-            if locked.state != RoundState.OPEN:
+            if locked.state not in UNDECIDED_STATES:
                 continue
-            locked.close()
+            locked.cancel()
             audited_save(locked, actor=actor, reason=reason)
-            closed.append(locked)
-    return closed
+            cancelled.append(locked)
+    return cancelled
 
 
 def decision_record(*, round: ReviewRound, outcome: str, rationale: str, actor: User) -> Decision:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, responses
+from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, filtered, responses
 from kiban.core.inputs import Id, Year
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
@@ -328,11 +328,7 @@ def seed_list(
         if v not in (None, "")
     }
     seed_filter = SeedFilter(params, queryset=selectors.seed_list(user=request.user))
-    if not seed_filter.is_valid():
-        raise ApiError(
-            400, "; ".join(f"{k}: {' '.join(v)}" for k, v in seed_filter.errors.items()), "invalid_filter"
-        )
-    return Rows(seed_filter.qs.order_by("-registered_on", "-pk"), _summary)
+    return Rows(filtered(seed_filter).order_by("-registered_on", "-pk"), _summary)
 
 
 @router.post(

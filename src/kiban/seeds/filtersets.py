@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kiban.core.filtersets import WholeNumberFilter
 from kiban.core.fiscal import FiscalYear, FiscalYearError
 
 from .choices import Modality, Origin, ProgrammeSlot, Stage
@@ -18,9 +19,7 @@ class SeedFilter(django_filters.FilterSet):
     modality = django_filters.ChoiceFilter(label=_("Modality"), choices=Modality.choices)
     programme_slot = django_filters.ChoiceFilter(label=_("Programme slot"), choices=ProgrammeSlot.choices)
     origin = django_filters.ChoiceFilter(label=_("Origin"), choices=Origin.choices)
-    fiscal_year = django_filters.NumberFilter(
-        label=_("Supported in fiscal year"), method="filter_fiscal_year"
-    )
+    fiscal_year = WholeNumberFilter(label=_("Supported in fiscal year"), method="filter_fiscal_year")
     icd10 = django_filters.CharFilter(label=_("ICD-10 code starts with"), method="filter_icd10")
 
     class Meta:
@@ -32,7 +31,7 @@ class SeedFilter(django_filters.FilterSet):
 
     def filter_fiscal_year(self, queryset, name, value):
         try:
-            year = FiscalYear(int(value)).year
+            year = FiscalYear(value).year
         except FiscalYearError:
             return queryset.none()
         return queryset.filter(support_from_fy__lte=year, support_to_fy__gte=year)

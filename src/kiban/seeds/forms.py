@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.fiscal import FiscalYear
+from kiban.core.forms import IntegerField
+from kiban.core.icd10 import normalise_icd10, validate_icd10
 from kiban.core.models import Organisation, User
 from kiban.core.selectors import active_users_with_role
 
 from .choices import PIPELINE, Modality, OutcomeKind, ProgrammeSlot, Stage
-from .icd10 import normalise_icd10, validate_icd10
 from .selectors import companies, hubs
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -155,7 +156,7 @@ class SeedEditForm(SeedFieldsForm):
 
 class FundingForm(forms.Form):
     fiscal_year = FiscalYearField()
-    amount_yen = forms.IntegerField(label=_("Amount granted (yen)"), min_value=0, max_value=10**12)
+    amount_yen = IntegerField(label=_("Amount granted (yen)"), min_value=0, max_value=10**12)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

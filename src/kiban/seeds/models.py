@@ -10,12 +10,12 @@ from simple_history.models import HistoricalRecords
 
 from kiban.core.choices import OrganisationKind
 from kiban.core.fiscal import FiscalYear
+from kiban.core.icd10 import icd10_description, validate_icd10
 from kiban.core.models import Organisation, User
 from kiban.core.money import YenField
 from kiban.programmes.models import Programme
 
 from .choices import NEXT_STAGE, PIPELINE, GateOutcome, Modality, Origin, OutcomeKind, ProgrammeSlot, Stage
-from .icd10 import icd10_description, validate_icd10
 
 _COMPANIES = {"kind": OrganisationKind.COMPANY}
 _HUBS = {"kind": OrganisationKind.TRANSLATIONAL_HUB}

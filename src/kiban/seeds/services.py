@@ -19,15 +19,15 @@ from kiban.core.audit import audited_delete, audited_save
 from kiban.core.choices import OrganisationKind, Role
 from kiban.core.errors import unique_or_conflict
 from kiban.core.fiscal import FiscalYear
+from kiban.core.icd10 import normalise_icd10
 from kiban.core.models import Organisation, User
 from kiban.core.selectors import active_users_with_role, hub_group_ids, hub_staff_for
 from kiban.core.services import notification_send
 from kiban.programmes.models import Programme
 from kiban.reviews.models import ReviewRound
-from kiban.reviews.services import review_rounds_close_for
+from kiban.reviews.services import review_rounds_cancel_for
 
 from .choices import PIPELINE, GateOutcome, Origin, OutcomeKind, ProgrammeSlot, Stage
-from .icd10 import normalise_icd10
 from .models import (
     CompanyInterest,
     Milestone,
@@ -320,8 +320,8 @@ def seed_decision_apply(
         audited_save(locked, actor=actor, reason=reason)
         audited_save(gate, actor=actor, reason=reason)
         if locked.stage == Stage.TERMINATED:
-            review_rounds_close_for(
-                target=locked, actor=actor, reason=_("Review round closed: seed terminated")
+            review_rounds_cancel_for(
+                target=locked, actor=actor, reason=_("Review round cancelled: seed terminated")
             )
     if seed is not locked:
         seed.refresh_from_db()

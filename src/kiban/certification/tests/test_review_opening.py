@@ -46,11 +46,12 @@ def test_opening_a_round_puts_the_application_under_review_once(submitted_applic
     assert ReviewRound.objects.count() == 1
 
 
-def test_a_returned_application_is_neither_reviewed_nor_scored(
-    submitted_application, rubric, agency_user, ministry_user
+def test_returning_an_application_cancels_its_round_and_the_resubmission_gets_a_new_one(
+    submitted_application, rubric, agency_user, ministry_user, hub_user
 ):
     from kiban.core.choices import Role
     from kiban.core.testing import user_with_role
+    from kiban.reviews.choices import RoundState
 
     # given a round with a reviewer, then the application is returned for changes
     round_ = _open(submitted_application, rubric, agency_user)
@@ -60,14 +61,40 @@ def test_a_returned_application_is_neither_reviewed_nor_scored(
         application=submitted_application, reason="修正してください。", actor=ministry_user
     )
 
-    # then scoring is refused until it is resubmitted
+    # then the round is cancelled, scoring it is refused, and no round opens on the returned application
+    round_.refresh_from_db()
+    assert round_.state == RoundState.CANCELLED
+    assert round_.history.first().history_change_reason == (
+        "Review round cancelled: application returned for changes"
+    )
     with pytest.raises(ValidationError) as error:
         reviews.scores_submit(
             assignment=assignment, values={c.pk: 3 for c in rubric.criteria.all()}, actor=reviewer
         )
     assert error.value.messages == [
+        "The round “認定審査” was cancelled (Review round cancelled: application returned for changes); "
+        "nothing in it changes any more."
+    ]
+    with pytest.raises(ValidationError) as error:
+        _open(submitted_application, rubric, agency_user)
+    assert error.value.messages == [
         "The application was returned for changes; it is reviewed again once resubmitted."
     ]
+
+    # when the hub resubmits it, a new round opens, is scored, closed and decided
+    submitted_application.refresh_from_db()
+    services.application_submit(application=submitted_application, actor=hub_user)
+    second = _open(submitted_application, rubric, agency_user)
+    assignment = reviews.reviewer_assign(round=second, reviewer=reviewer, actor=agency_user)
+    reviews.scores_submit(
+        assignment=assignment, values={c.pk: 4 for c in rubric.criteria.all()}, actor=reviewer
+    )
+    reviews.review_round_close(round=second, actor=agency_user)
+    reviews.decision_record(round=second, outcome="reject", rationale="要件不足。", actor=ministry_user)
+
+    # then the application is decided through the new round
+    submitted_application.refresh_from_db()
+    assert submitted_application.state == ApplicationState.REJECTED
 
 
 def test_the_page_offers_a_round_only_when_the_service_would_open_one(

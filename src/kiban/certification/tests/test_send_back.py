@@ -148,7 +148,7 @@ def test_the_hub_withdraws_an_application_not_yet_decided(submitted_application,
     assert again.json()["detail"] == "A request that is withdrawn can no longer be withdrawn."
 
 
-def test_withdrawing_an_application_under_review_closes_its_open_round(
+def test_withdrawing_an_application_under_review_cancels_its_open_round(
     submitted_application, hub_user, agency_user
 ):
     from kiban.reviews import services as reviews
@@ -166,6 +166,6 @@ def test_withdrawing_an_application_under_review_closes_its_open_round(
     services.application_withdraw(application=submitted_application, reason="体制を見直す。", actor=hub_user)
 
     round_.refresh_from_db()
-    assert round_.state == RoundState.CLOSED
-    assert round_.history.first().history_change_reason == "Review round closed: application withdrawn"
+    assert round_.state == RoundState.CANCELLED
+    assert round_.history.first().history_change_reason == "Review round cancelled: application withdrawn"
     assert round_.history.first().history_user == hub_user

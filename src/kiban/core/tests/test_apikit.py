@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from ninja import Schema
 
 from kiban.api import api
 from kiban.core.apikit import MAX_LIMIT
@@ -105,6 +106,23 @@ def test_every_list_endpoint_is_documented_as_a_page():
     # Then no endpoint answers a bare list, and every list says its count, limit and offset
     assert bare_lists == []
     assert {"/api/seeds", "/api/seeds/outcomes", "/api/notifications", "/api/genome/datasets"} <= set(pages)
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls, *(grand for sub in cls.__subclasses__() for grand in _subclasses(sub))]
+
+
+def test_no_two_schemas_share_a_name_in_the_documentation():
+    # Given every schema class the apps' routers define (the OpenAPI document names each component by its
+    # class name, so a second class of the same name silently replaces the first one's documentation)
+    api.get_openapi_schema()
+    by_name: dict[str, set[str]] = {}
+    for schema in _subclasses(Schema):
+        if schema.__module__.startswith("kiban."):
+            by_name.setdefault(schema.__name__, set()).add(schema.__module__)
+
+    # Then each name belongs to one class
+    assert {name: modules for name, modules in by_name.items() if len(modules) > 1} == {}
 
 
 def _error_schemas(operation) -> dict[int, str]:

@@ -13,7 +13,15 @@ from kiban.core.registry import navigation_entries, register_navigation
 from kiban.core.testing import ALL_ROLES, ANONYMOUS, client_for, demo_fixture, signed_in
 
 # Every loader but the genome panel's, whose ingestion takes a minute; its pages open on an empty panel.
-DEMO_WITHOUT_GENOME = ("core", "programmes", "facilities", "sequencing", "seeds", "certification", "ledger")
+DEMO_WITHOUT_GENOME = (
+    "core",
+    "programmes",
+    "facility_operations",
+    "sequencing",
+    "seeds",
+    "certification",
+    "ledger",
+)
 
 
 def nav_links(response) -> list[tuple[str, str]]:
@@ -40,7 +48,8 @@ def demo(_demo_without_genome, db):
 
 
 # Open to anyone, for programs (it documents the public Beacon); not a page a visitor browses to.
-OPEN_TO_VISITORS = {"api:openapi-view"}
+# The BINDS support and bioresource catalogues are public too; a visitor reaches them by their address.
+OPEN_TO_VISITORS = {"api:openapi-view", "binds:catalogue", "bioresources:catalogue"}
 
 
 def _walk(client: Client, who: str) -> list[str]:
@@ -85,8 +94,10 @@ def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
         "Home",
         "Programmes and budgets",
         "Certification",
+        "BINDS support",
         "Cryo-EM network",
         "Genome reference panel",
+        "Bioresources",
         "Sequencing progress",
         "Accounts and invoices",
         "Organisations",
@@ -104,9 +115,10 @@ def test_an_anonymous_visitor_gets_no_navigation_as_no_page_is_public(db):
     # when they open the sign-in page, there is no navigation
     assert nav_links(visitor.get(reverse("login"))) == []
     # because every page it could list asks them to sign in, budgets and the genome panel included; only
-    # the API's documentation (for programs, with the public Beacon) opens without signing in
+    # the public catalogues (BINDS support, bioresources) and the API's documentation (for programs, with the
+    # public Beacon) open without signing in
     opened = [e.url_name for e in navigation_entries() if not _refused(visitor.get(reverse(e.url_name)))]
-    assert opened == ["api:openapi-view"]
+    assert sorted(opened) == ["api:openapi-view", "binds:catalogue", "bioresources:catalogue"]
 
 
 def test_a_navigation_entry_needs_exactly_one_way_to_decide_who_sees_it():

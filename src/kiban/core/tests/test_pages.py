@@ -24,7 +24,7 @@ def test_a_page_number_is_read_from_the_query(raw, number):
         ("١٢", "Enter a whole number."),  # Arabic-Indic digits, which int() would read as 12
         ("１", "Enter a whole number."),  # a full-width digit, typed with a Japanese input method
         ("1_000", "Enter a whole number."),
-        ("-1", "Enter a whole number."),
+        ("-1", "Ensure this value is greater than or equal to 1."),
         ("2.5", "Enter a whole number."),
         ("0", "Ensure this value is greater than or equal to 1."),
         (str(MAX_PAGE + 1), f"Ensure this value is less than or equal to {MAX_PAGE}."),
@@ -166,7 +166,7 @@ def test_every_html_list_reads_its_page_through_the_one_component(db, url, role)
             "Kind: Select a valid choice. castle is not one of the available choices.",
         ),
         ("/seeds/?stage=seed_z", "Stage: Select a valid choice. seed_z is not one of the available choices."),
-        ("/seeds/export.csv?fiscal_year=soon", "Supported in fiscal year: Enter a number."),
+        ("/seeds/export.csv?fiscal_year=soon", "Supported in fiscal year: Enter a whole number."),
     ],
 )
 def test_an_unreadable_filter_is_a_400_page_naming_it_not_a_silently_unfiltered_list(db, url, message):

@@ -219,9 +219,9 @@ def test_marking_one_notification_read_from_the_inbox(alice_client, alice):
 
     assert response.status_code == 302
     assert response["Location"] == "/inbox/"
-    assert list(Notification.objects.filter(read_at__isnull=True).values_list("subject", flat=True)) == [
-        "two"
-    ]
+    assert list(
+        Notification.objects.filter(recipient=alice, read_at__isnull=True).values_list("subject", flat=True)
+    ) == ["two"]
 
 
 def test_marking_all_read_from_the_inbox_with_htmx(alice_client, alice):

@@ -27,6 +27,9 @@ _GENE = (
 )
 _CARRIERS = "SELECT sample, gt FROM read_parquet(?) WHERE vid = ? ORDER BY sample"
 _SAMPLES = 'SELECT sample FROM read_parquet(?) ORDER BY "index"'
+_PARTICIPANTS = (
+    'SELECT sample, participant, sex FROM read_parquet(?) WHERE participant IS NOT NULL ORDER BY "index"'
+)
 _AF_BIN = "count(*) FILTER (WHERE af >= ? AND af < ?)"
 _AF_LAST_BIN = "count(*) FILTER (WHERE af >= ? AND af <= ?)"
 
@@ -220,6 +223,10 @@ class Dataset:
         names = self._sample_names()
         vid = int(index.vid[row])
         return [(names[sample], GENOTYPE_NAMES[gt]) for sample, gt in _fetch(_CARRIERS, [path, vid])]
+
+    def participants(self) -> list[tuple[str, str, str]]:
+        """(sample id, participant, sex) for each sample whose sheet named its participant, in VCF order."""
+        return [tuple(row) for row in _fetch(_PARTICIPANTS, [str(storage.samples_file(self.path))])]
 
     def _sample_names(self) -> list[str]:
         if self._samples is None:

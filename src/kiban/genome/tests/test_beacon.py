@@ -310,7 +310,17 @@ def test_configuration_and_map_declare_the_entry_types_served(client, panel):
     endpoint_sets = client.get("/api/beacon/map").json()["response"]["endpointSets"]
     entry_types = client.get("/api/beacon/entry_types").json()["response"]["entryTypes"]
 
-    assert set(configuration["entryTypes"]) == set(entry_types) == {"genomicVariation", "dataset"}
+    assert (
+        set(configuration["entryTypes"])
+        == set(entry_types)
+        == {
+            "genomicVariation",
+            "dataset",
+            "individual",
+            "biosample",
+            "cohort",
+        }
+    )
     assert configuration["securityAttributes"]["defaultGranularity"] == "boolean"
     assert endpoint_sets["genomicVariation"]["rootUrl"] == "http://testserver/api/beacon/g_variants"
     assert endpoint_sets["dataset"]["rootUrl"] == "http://testserver/api/beacon/datasets"
@@ -319,7 +329,11 @@ def test_configuration_and_map_declare_the_entry_types_served(client, panel):
 def test_filtering_terms_are_the_ones_g_variants_understands(client, panel):
     terms = client.get("/api/beacon/filtering_terms").json()["response"]["filteringTerms"]
 
-    assert {term["id"] for term in terms} == {"alleleFrequency", "PASS"}
+    # The biobanks' terms (kiban.biobank.beacon) are scoped to individuals and biosamples.
+    assert {term["id"] for term in terms if "genomicVariation" in term["scopes"]} == {
+        "alleleFrequency",
+        "PASS",
+    }
 
 
 def test_datasets_lists_one_entry_per_dataset_with_its_manifest(researcher, panel):
@@ -942,10 +956,16 @@ def test_each_beacon_endpoint_says_who_may_use_it_in_the_api_docs(client, db):
         ("/api/beacon/g_variants", "get"),
         ("/api/beacon/g_variants", "post"),
         ("/api/beacon/g_variants/{variant_id}", "get"),
+        *(
+            (f"/api/beacon/{entry}", method)
+            for entry in ("individuals", "biosamples")
+            for method in ("get", "post")
+        ),
+        ("/api/beacon/cohorts", "get"),
     }
     for path, method, operation in operations:
         assert "anyone" in operation["summary"], (path, method)
-        assert "genome.beacon_" in operation["description"], (path, method)
+        assert "genome.beacon_" in operation["description"] or "biobank.beacon_" in operation["description"]
         assert "security" not in operation, (path, method)
 
 

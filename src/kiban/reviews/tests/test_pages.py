@@ -184,3 +184,19 @@ def test_a_reviewer_submits_through_the_api_and_a_manager_reads_the_aggregate(
     assert aggregate["overall"] == 4.0
     assert [row["n"] for row in aggregate["per_criterion"]] == [1, 0, 1]
     assert aggregate["reviewers_counted"] == 1
+
+
+def test_a_cancelled_round_says_so_and_offers_no_decision(review_round, manager, reviewer_assignment):
+    # given a round cancelled because its item was withdrawn
+    services.review_rounds_cancel_for(target=review_round.target, actor=manager, reason="Withdrawn")
+
+    # when the manager opens it
+    client = client_for(Role.HUB_STAFF)
+    client.force_login(manager)
+    page = client.get(review_round.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    # then it says it was cancelled, offers neither closing nor deciding, and its history says why
+    text = page.content.decode()
+    assert "The round was cancelled before a decision; its history says why." in text
+    assert 'id="close-form"' not in text and 'id="decision-form"' not in text
+    assert "Withdrawn" in text

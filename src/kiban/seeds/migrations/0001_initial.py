@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django_fsm
 import kiban.core.money
-import kiban.seeds.icd10
+import kiban.core.icd10
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(help_text='Shown to companies looking for seeds.', verbose_name='summary (public)')),
                 ('details', models.TextField(blank=True, help_text='Shown to the team, the hub, the agency and the ministry, and to companies with an NDA.', verbose_name='details (confidential)')),
                 ('modality', models.CharField(choices=[('drug', 'Drug'), ('device', 'Medical device'), ('regenerative', 'Regenerative medicine'), ('diagnostic', 'Diagnostic'), ('other', 'Other')], max_length=20, verbose_name='modality')),
-                ('icd10_code', models.CharField(db_index=True, max_length=8, validators=[kiban.seeds.icd10.validate_icd10], verbose_name='target disease (ICD-10)')),
+                ('icd10_code', models.CharField(db_index=True, max_length=8, validators=[kiban.core.icd10.validate_icd10], verbose_name='target disease (ICD-10)')),
                 ('disease', models.CharField(blank=True, max_length=200, verbose_name='target disease')),
                 ('stage', django_fsm.FSMField(choices=[('seed_a', 'Seed A'), ('pre_b', 'preB'), ('seed_b', 'Seed B'), ('pre_c', 'preC'), ('seed_c', 'Seed C'), ('suspended', 'Suspended'), ('terminated', 'Terminated')], default='seed_a', max_length=20, protected=True, verbose_name='stage')),
                 ('stage_entered_on', models.DateField(verbose_name='in this stage since')),
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(help_text='Shown to companies looking for seeds.', verbose_name='summary (public)')),
                 ('details', models.TextField(blank=True, help_text='Shown to the team, the hub, the agency and the ministry, and to companies with an NDA.', verbose_name='details (confidential)')),
                 ('modality', models.CharField(choices=[('drug', 'Drug'), ('device', 'Medical device'), ('regenerative', 'Regenerative medicine'), ('diagnostic', 'Diagnostic'), ('other', 'Other')], max_length=20, verbose_name='modality')),
-                ('icd10_code', models.CharField(db_index=True, max_length=8, validators=[kiban.seeds.icd10.validate_icd10], verbose_name='target disease (ICD-10)')),
+                ('icd10_code', models.CharField(db_index=True, max_length=8, validators=[kiban.core.icd10.validate_icd10], verbose_name='target disease (ICD-10)')),
                 ('disease', models.CharField(blank=True, max_length=200, verbose_name='target disease')),
                 ('stage', django_fsm.FSMField(choices=[('seed_a', 'Seed A'), ('pre_b', 'preB'), ('seed_b', 'Seed B'), ('pre_c', 'preC'), ('seed_c', 'Seed C'), ('suspended', 'Suspended'), ('terminated', 'Terminated')], default='seed_a', max_length=20, protected=True, verbose_name='stage')),
                 ('stage_entered_on', models.DateField(verbose_name='in this stage since')),

@@ -76,7 +76,10 @@ def test_the_list_is_filtered_and_paginated(seed, unlisted_seed):
     assert client.get("/api/seeds?q=非公開").json()["items"][0]["id"] == unlisted_seed.pk
     company = client_for(Role.COMPANY).get("/api/seeds").json()
     assert [item["id"] for item in company["items"]] == [seed.pk]
-    assert client.get("/api/seeds?stage=nonsense").status_code == 400
+    unreadable = client.get("/api/seeds?stage=nonsense", HTTP_ACCEPT_LANGUAGE="en")
+    assert unreadable.status_code == 400
+    assert unreadable.json()["code"] == "invalid_filter"
+    assert unreadable.json()["detail"].startswith("Stage: Select a valid choice.")
 
 
 def test_stage_gates_and_outcomes_through_the_api(seed, hub_staff, takeda):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiban.agreements.services import agreement_terminate
+from kiban.core.icd10 import normalise_icd10, validate_icd10
 from kiban.core.models import Notification, Organisation, User
 from kiban.seeds import services
-from kiban.seeds.icd10 import normalise_icd10, validate_icd10
 from kiban.seeds.models import Seed, SeedFunding
 from kiban.seeds.selectors import seed_ndas
 

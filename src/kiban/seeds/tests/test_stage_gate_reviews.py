@@ -2,6 +2,7 @@
 leaves the round undecided, and a terminated seed is never scored."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -110,10 +111,11 @@ def test_a_terminated_seed_is_not_scored(seed, rubric, reviewer, hub_staff):
         seed=seed, outcome="terminate", rationale="有効性が示されなかった", actor=hub_staff
     )
 
-    # then the other round is closed and the reviewer's scores are refused
+    # then the other round is cancelled and the reviewer's scores are refused
     open_round.refresh_from_db()
-    assert open_round.state == "closed"
-    with pytest.raises(ValidationError, match="is closed"):
+    assert open_round.state == "cancelled"
+    cancelled = re.escape("was cancelled (Review round cancelled: seed terminated)")
+    with pytest.raises(ValidationError, match=cancelled):
         scores_submit(assignment=late, values={c.pk: 3 for c in rubric.criteria.all()}, actor=reviewer)
     # and no new stage-gate review can be opened from the seed's page
     client = Client()

@@ -1,0 +1,115 @@
+"""Biobank cross-search bench: a three-criterion count across all biobanks (J45 and descendants, female, age
+40–60) through the search layer (criteria tree → one filtered COUNT) against the same question written as
+plain SQL, p50 and p95 of each and their ratio (goal ≤ 1.5), and the SQL queries of a whole search (counts per
+collection and per material) at two numbers of collections (goal: the same). A scratch SQLite database, or
+KIBAN_DATABASE_URL for PostgreSQL.
+
+    .venv/bin/python bench/biobank_bench.py [--participants 250000] [--repeat 15]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="kiban-biobank-bench-"))
+os.environ.setdefault("KIBAN_DATABASE_URL", f"sqlite:///{SCRATCH / 'bench.sqlite3'}")
+os.environ["KIBAN_DATA_DIR"] = str(SCRATCH)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kiban.settings")
+warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from kiban.biobank import demo  # noqa: E402
+from kiban.biobank.criteria import GenomeAccess, as_filter, known_codes, normalise  # noqa: E402
+from kiban.biobank.models import Collection, Participant  # noqa: E402
+from kiban.biobank.search import search_run  # noqa: E402
+from kiban.core.choices import Role  # noqa: E402
+from kiban.core.demo import load_core  # noqa: E402
+from kiban.core.models import User  # noqa: E402
+
+TREE = {"and": [{"disease": "J45"}, {"sex": "female"}, {"age": {"min": 40, "max": 60}}]}
+PLAIN_SQL = """
+SELECT COUNT(*) FROM biobank_participant p
+WHERE p.sex = 'female' AND p.age_at_enrolment BETWEEN 40 AND 60
+  AND EXISTS (SELECT 1 FROM biobank_diagnosis d WHERE d.participant_id = p.id AND d.category = 'J45')
+"""
+NO_GENOME = GenomeAccess(may_use=lambda _d: False, carriers=lambda _d, _v: [], variant_id=str)
+
+
+def timed(run, repeat: int) -> tuple[float, float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], result
+
+
+def populate(participants: int) -> None:
+    # The demo's collections and generator, scaled: BBJ, TMM (two cohorts) and NCBN in the demo's shares.
+    total = sum(spec.size for spec in demo.COLLECTIONS)
+    demo.COLLECTIONS = tuple(
+        spec.__class__(**{**spec.__dict__, "size": max(1_000, participants * spec.size // total)})
+        for spec in demo.COLLECTIONS
+    )
+    demo.load_biobank(say=print)
+
+
+def search_queries() -> int:
+    user = User.objects.filter(memberships__role=Role.RESEARCHER).first()
+    with CaptureQueriesContext(connection) as captured:
+        search_run(tree=TREE, user=user, address=None)
+    return len(captured)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=250_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    options = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    load_core()
+    started = time.perf_counter()
+    populate(options.participants)
+    print(f"populated in {time.perf_counter() - started:.1f} s: {Participant.objects.count():,} participants")
+    tree = normalise(TREE, genome=NO_GENOME, codes=known_codes())
+    layer = timed(
+        lambda: Participant.objects.filter(as_filter(tree, genome=NO_GENOME)).count(), options.repeat
+    )
+
+    def plain():
+        with connection.cursor() as cursor:
+            cursor.execute(PLAIN_SQL)
+            return cursor.fetchone()[0]
+
+    sql = timed(plain, options.repeat)
+    assert layer[2] == sql[2], (layer[2], sql[2])
+    print(f"three-criterion count ({layer[2]:,} participants) on {connection.vendor}:")
+    print(f"  search layer  p50 {layer[0] * 1000:8.1f} ms  p95 {layer[1] * 1000:8.1f} ms")
+    print(f"  plain SQL     p50 {sql[0] * 1000:8.1f} ms  p95 {sql[1] * 1000:8.1f} ms")
+    print(f"  ratio (p50)   {layer[0] / sql[0]:.2f}  (goal ≤ 1.5)")
+    before = search_queries()
+    bbj = Collection.objects.filter(biobank__code="BBJ").first()
+    for n in range(10):  # ten more collections: the search must not ask more queries
+        Collection.objects.create(
+            biobank=bbj.biobank, code=f"bench-{n}", name=f"bench {n}", kind="other", access_conditions="-"
+        )
+    after = search_queries()
+    print(f"SQL queries of a whole search: {before} with 4 collections, {after} with 14 (goal: the same)")
+
+
+if __name__ == "__main__":
+    main()
