@@ -58,6 +58,7 @@ def _row(page, site, code: str):
 
 def _figures(page) -> dict[str, int]:
     main_nav(page).get_by_role("link", name=tr("BINDS dashboard"), exact=True).click()
+    expect(page.locator("#per-unit")).to_be_visible()  # count() does not wait for the page
     rows = page.locator("#per-unit tbody tr")
     declined = outcomes = 0
     for index in range(rows.count()):

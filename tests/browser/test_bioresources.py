@@ -59,6 +59,9 @@ def test_find_order_refuse_register_accept_and_ship(page, nbrp_site):
         expect(_message(page)).to_contain_text(number)
     page.locator("#id_purpose").fill("ブラウザテストの研究目的")
     page.get_by_role("button", name=tr("Make the orders")).click()
+    # The database is read only once the page has answered: the live server shares its connection with the
+    # test, and a query of the test while a request is being served would run inside the request's transaction.
+    expect(page).to_have_url(base + "/bioresources/orders/")
     cell_order, virus_order = _order_of("researcher", KEY_CELL), _order_of("researcher", KEY_VIRUS)
     assert cell_order.pk != virus_order.pk  # two centres, two orders
 
@@ -85,10 +88,11 @@ def test_find_order_refuse_register_accept_and_ship(page, nbrp_site):
     page.get_by_role("button", name=tr("Log out")).click()
     log_in(page, base, "centre_staff")
     page.goto(base + cell_order.get_absolute_url())
-    page.get_by_role("button", name=tr("Accept the order")).click()
     line = cell_order.lines.get()
     failing = Lot.objects.get(resource=line.resource, lot_number="L2024-0001")
     passing = Lot.objects.get(resource=line.resource, lot_number="L2025-0001")
+    page.get_by_role("button", name=tr("Accept the order")).click()
+    expect(page.locator("#order-state")).to_have_text(tr("Accepted by the centre", context="order"))
     page.locator(f"#id_lot_{line.pk}").select_option(str(failing.pk))
     page.locator("#id_cold_chain").select_option("liquid_nitrogen")
     page.get_by_role("button", name=tr("Pack"), exact=True).click()

@@ -14,9 +14,12 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def tr(message: str, language: str = "ja") -> str:
-    """The message as the UI shows it in the language, from the project's own catalogs."""
+def tr(message: str, language: str = "ja", *, context: str = "") -> str:
+    """The message as the UI shows it in the language, from the project's own catalogs (in `context` for
+    a label marked with pgettext)."""
     with translation.override(language):
+        if context:
+            return str(translation.pgettext(context, message))
         return str(translation.gettext(message))
 
 
