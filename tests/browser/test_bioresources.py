@@ -59,8 +59,8 @@ def test_find_order_refuse_register_accept_and_ship(page, nbrp_site):
         expect(_message(page)).to_contain_text(number)
     page.locator("#id_purpose").fill("ブラウザテストの研究目的")
     page.get_by_role("button", name=tr("Make the orders")).click()
-    # The database is read only once the page has answered: the live server shares its connection with the
-    # test, and a query of the test while a request is being served would run inside the request's transaction.
+    # The database is read only once the page has answered: the live server shares its connection with
+    # the test, and a query of the test while a request is served would run inside the request's transaction.
     expect(page).to_have_url(base + "/bioresources/orders/")
     cell_order, virus_order = _order_of("researcher", KEY_CELL), _order_of("researcher", KEY_VIRUS)
     assert cell_order.pk != virus_order.pk  # two centres, two orders
