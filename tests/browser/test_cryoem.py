@@ -1,6 +1,6 @@
 """The cryo-EM network as people click through it, in Japanese and in English: a company with an accepted
 project names its sample, is refused E2 time without an E1 "go", books an assisted E1 screening; the site's
-operator records a grid with a "go" and logs the session; the company books E2 time (an overlapping second
+operator logs the session and records its grid with a "go"; the company books E2 time (an overlapping second
 booking is refused); the operator logs the E2 session and issues the month's invoices; the company sees its
 deposit drawn down and the invoice line."""
 
@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from .ui import expect, field, log_in, main_nav, tr
+from .ui import expect, field, log_in_reading, main_nav, tr
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,6 @@ def _messages(page, kind: str):
 def _log_out(page, language: str) -> None:
     page.get_by_role("button", name=tr("Log out", language), exact=True).click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-
-
-def _log_in(page, url: str, username: str, language: str) -> None:
-    page.goto(url + "/")
-    shown = "en" if page.locator("html").get_attribute("lang") == "en" else "ja"
-    log_in(page, url, username, language=shown)
-    if language == "en" and page.locator("html").get_attribute("lang") != "en":
-        page.get_by_role("button", name="English", exact=True).click()
-        expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def _open_instrument(page, url: str, name: str) -> None:
@@ -95,7 +86,7 @@ def test_from_an_accepted_project_through_e1_screening_to_an_invoiced_e2_session
     soon = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(minutes=2)
 
     # 1. The company opens its accepted project and names its sample.
-    _log_in(page, url, "company2", language)
+    log_in_reading(page, url, "company2", language)
     main_nav(page, language).get_by_role(
         "link", name=tr("Facility-use projects", language), exact=True
     ).click()
@@ -124,9 +115,11 @@ def test_from_an_accepted_project_through_e1_screening_to_an_invoiced_e2_session
     e1_booking = page.url
     _log_out(page, language)
 
-    # 4. The operator records a grid with a "go" and logs the E1 session.
-    _log_in(page, url, "facility_operator", language)
+    # 4. The operator logs the E1 session, then records its grid with a "go".
+    log_in_reading(page, url, "facility_operator", language)
     page.goto(e1_booking)
+    _log_session(page, language, operator=operator, dataset=False)
+    expect(page.locator("#booking-state")).to_have_text(tr("Completed", language))
     grid = page.locator("#grid-form")
     grid.get_by_label(field(tr("Sample", language))).fill(SAMPLE)
     grid.get_by_label(field(tr("Grid type", language))).fill("Quantifoil R1.2/1.3 Au")
@@ -143,12 +136,10 @@ def test_from_an_accepted_project_through_e1_screening_to_an_invoiced_e2_session
     grid.get_by_label(field(tr("Go / no-go", language))).select_option(label=tr("Go", language))
     grid.get_by_role("button", name=tr("Record the grid", language), exact=True).click()
     expect(_messages(page, "success")).to_have_text(tr("The grid is recorded.", language))
-    _log_session(page, language, operator=operator, dataset=False)
-    expect(page.locator("#booking-state")).to_have_text(tr("Completed", language))
     _log_out(page, language)
 
     # 5. The company books E2 time for the screened sample; the same time again is refused as an overlap.
-    _log_in(page, url, "company2", language)
+    log_in_reading(page, url, "company2", language)
     _open_instrument(page, url, "東大 E2-1")
     _book(page, language, project=project.title, sample=SAMPLE, start=soon, hours=4, operator=operator)
     expect(_messages(page, "success")).to_have_text(tr("The time is booked.", language))
@@ -164,7 +155,7 @@ def test_from_an_accepted_project_through_e1_screening_to_an_invoiced_e2_session
     _log_out(page, language)
 
     # 6. The operator logs the E2 session (a dataset) and issues the month's invoices.
-    _log_in(page, url, "facility_operator", language)
+    log_in_reading(page, url, "facility_operator", language)
     page.goto(e2_booking)
     _log_session(page, language, operator=operator, dataset=True)
     page.goto(url + "/facilities/billing/")
@@ -177,7 +168,7 @@ def test_from_an_accepted_project_through_e1_screening_to_an_invoiced_e2_session
 
     # 7. The company sees its deposit drawn down by both sessions (example tariffs, tax included) and the
     #    invoice line of its E2 session.
-    _log_in(page, url, "company2", language)
+    log_in_reading(page, url, "company2", language)
     page.goto(url + project.get_absolute_url())
     drawn = (120_000 + 12_000) + (250_000 + 25_000)  # E1 and E2 days, company, open results (examples)
     with translation.override(language):

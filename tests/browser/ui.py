@@ -36,5 +36,16 @@ def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD, la
     page.locator("main").get_by_role("button", name=tr("Log in", language)).click()
 
 
+def log_in_reading(page, base_url: str, username: str, language: str) -> None:
+    """Logs in in whichever language the site speaks to this browser (the session may keep an earlier
+    choice), then switches to `language` if it is not that one."""
+    page.goto(base_url + "/")
+    shown = "en" if page.locator("html").get_attribute("lang") == "en" else "ja"
+    log_in(page, base_url, username, language=shown)
+    if language == "en" and shown != "en":
+        page.get_by_role("button", name="English", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
 def main_nav(page, language: str = "ja"):
     return page.get_by_role("navigation", name=tr("Main", language))

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
@@ -274,20 +275,18 @@ class Lot(models.Model):
 
     def qc_problem(self, tests=None) -> str:
         """Why the lot may not ship (no QC, a test failed or pending, no stock), or '' when it may."""
-        from django.utils.translation import gettext as _t
-
         tests = list(self.qc_tests.all()) if tests is None else tests
         if not tests:
-            return _t("Lot %(lot)s has no QC test recorded.") % {"lot": self.lot_number}
+            return gettext("Lot %(lot)s has no QC test recorded.") % {"lot": self.lot_number}
         for test in tests:
             if test.result != QcResult.PASSED:
-                return _t("Lot %(lot)s: %(test)s is %(result)s.") % {
+                return gettext("Lot %(lot)s: %(test)s is %(result)s.") % {
                     "lot": self.lot_number,
                     "test": test.get_kind_display(),
                     "result": test.get_result_display().lower(),
                 }
         if self.stock < 1:
-            return _t("Lot %(lot)s is out of stock.") % {"lot": self.lot_number}
+            return gettext("Lot %(lot)s is out of stock.") % {"lot": self.lot_number}
         return ""
 
 
@@ -565,11 +564,9 @@ class Deposit(ResourceDescription, Submission):
             raise ValidationError({"mta_terms": _("A donation is provided under the standard terms.")})
 
     def submission_problems(self) -> list[str]:
-        from django.utils.translation import gettext as _t
-
         problems = super().submission_problems()
         if not self.qc_evidence.strip():
-            problems.append(_t("Describe the QC evidence (tests done and their results)."))
+            problems.append(gettext("Describe the QC evidence (tests done and their results)."))
         try:
             self.full_clean(exclude=["state", "created_by"])
         except ValidationError as error:

@@ -389,7 +389,7 @@ def load_operations() -> None:
         particles=ParticleDistribution.AGGREGATED,
         decision=Decision.NO_GO,
         result="氷が厚く凝集（デモ）",
-        actor=people["researcher"],
+        actor=operator,
     )
     _screen(
         screening,
@@ -399,7 +399,7 @@ def load_operations() -> None:
         particles=ParticleDistribution.MONODISPERSE,
         decision=Decision.GO,
         result="薄い氷、単分散、2D で二次構造が見える（デモ）",
-        actor=people["researcher"],
+        actor=operator,
     )
     _screen(
         screening,
@@ -409,7 +409,7 @@ def load_operations() -> None:
         particles=ParticleDistribution.PREFERRED,
         decision=Decision.NO_GO,
         result="結晶氷、配向の偏り: 試料調製からやり直し（デモ）",
-        actor=people["researcher"],
+        actor=operator,
     )
     log()
     _booking, log = _book_and_log(

@@ -91,7 +91,7 @@ rules.add_perm("facilities.add_booking", is_signed_in & (is_project_member | ope
 rules.add_perm("facilities.view_booking", is_signed_in & (is_project_member | operates_project_site))
 rules.add_perm("facilities.cancel_booking", is_signed_in & (is_project_member | operates_project_site))
 # Grid records at an E1 session: the project's members and the site's operators.
-rules.add_perm("facilities.add_gridrecord", is_signed_in & (is_project_member | operates_project_site))
+rules.add_perm("facilities.add_gridrecord", is_signed_in & operates_site)
 # The session log, no-shows, deposits topped up and monthly invoices: the site's operators.
 rules.add_perm("facilities.add_usagesession", is_signed_in & operates_project_site)
 rules.add_perm("facilities.manage_billing", is_signed_in & is_operator)
@@ -137,7 +137,7 @@ register_refusals(
         "facilities.add_booking": _("You may book only for your own projects."),
         "facilities.view_booking": _("You may see only your own bookings and those of your site."),
         "facilities.cancel_booking": _("You may cancel only your own bookings and those of your site."),
-        "facilities.add_gridrecord": _("Only the project's users and the site's operators record grids."),
+        "facilities.add_gridrecord": _("Only the operators of the E1 site record its grids."),
         "facilities.add_usagesession": _("Only the site's facility operators log sessions."),
         "facilities.manage_billing": _("Only facility operators record deposits and issue invoices."),
         "facilities.export_usage": _("You may not download usage and billing."),

@@ -337,11 +337,17 @@ def screening_refusal(*, project: FacilityProject, sample: Sample | None) -> str
         return _("Name the sample screened on E1: E2 time is booked for a sample with an E1 “go”.")
     if sample.project_id != project.pk:
         return _("The sample is not one of this project's.")
-    screened = GridRecord.objects.filter(
+    # A "go" counts once its E1 session is logged: not from a cancelled session, nor one still to come.
+    goes = GridRecord.objects.filter(
         sample=sample, decision=Decision.GO, booking__instrument__tier=NetworkTier.E1
-    ).exists()
-    if screened or ScreeningExemption.objects.filter(sample=sample).exists():
+    )
+    if (
+        goes.filter(booking__state=BookingState.COMPLETED).exists()
+        or ScreeningExemption.objects.filter(sample=sample).exists()
+    ):
         return None
+    if goes.filter(booking__state=BookingState.BOOKED).exists():
+        return _("The E1 “go” for “%(sample)s” counts once its E1 session is logged.") % {"sample": sample}
     return _(
         "E2 time for “%(sample)s” needs an E1 screening with a “go” result, or an exemption "
         "documented by the E2 site; none is recorded."
@@ -540,6 +546,10 @@ def booking_cancel(
     now = _now(now)
     with transaction.atomic():
         booking = _locked_booking(booking)
+        if booking.grids.exists():
+            raise StateConflict(
+                _("Grids were screened at this session: log it rather than cancel it."), "has_grids"
+            )
         operator = booking.instrument.site_id in role_organisation_ids(
             user=actor, role=Role.FACILITY_OPERATOR
         )
@@ -582,6 +592,8 @@ def grid_record_add(*, booking: Booking, sample: Sample, actor: User, **fields) 
         raise StateConflict(
             _("The session was %(state)s.") % {"state": booking.get_state_display().lower()}, "closed"
         )
+    if booking.state == BookingState.BOOKED and booking.starts_at > timezone.now():
+        raise ValidationError(_("A grid is recorded once its E1 session has started."), "not_started")
     if sample.project_id != booking.project_id:
         raise ValidationError(_("The sample is not one of this project's."), "sample")
     for name in ("grid_type", "blotting", "vitrification", "result"):

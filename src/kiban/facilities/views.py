@@ -711,11 +711,14 @@ def feed(request, token: str, pk: int | None = None):
 # --- turnaround
 @login_required
 def dashboard(request):
-    """Facility operators, the ministry and the agency: per project the sessions and days from first grid to
-    first E2 dataset against the seed's 7 sessions / 8 days (goal 1 / 1); per site the queue."""
+    """Facility operators, the ministry and the agency: the network's sessions and days from first grid to
+    first E2 dataset against the seed's 7 sessions / 8 days (goal 1 / 1) and per site the queue, over every
+    project; per project only for the projects the reader may open (operators: their site's), so that no
+    title, proprietary ones included, reaches a reader outside the project and its host site."""
     require(request.user, "facilities.view_dashboard")
     rows = selectors.project_turnaround(FacilityProject.objects.select_related("site").order_by("pk"))
     measured = [r for r in rows if r.days is not None]
+    visible = set(selectors.project_list(user=request.user).values_list("pk", flat=True))
     queues = selectors.site_queues()
     mean_sessions = sum(r.sessions for r in measured) / len(measured) if measured else None
     mean_days = sum(r.days for r in measured) / len(measured) if measured else None
@@ -732,18 +735,23 @@ def dashboard(request):
             bars=network,
         ),
         bar_chart(
-            chart_id="project-days",
-            title=_("Days from first grid to first E2 dataset, per project"),
-            bars=[Bar(str(r.project), r.days, str(r.days)) for r in measured],
-        ),
-        bar_chart(
             chart_id="site-queue",
             title=_("Days from request to first session, mean per site"),
             bars=[Bar(str(q.site), q.mean_days, f"{q.mean_days:.1f}") for q in queues],
         ),
     ]
+    own = [Bar(str(r.project), r.days, str(r.days)) for r in measured if r.project.pk in visible]
+    if own:
+        charts.insert(
+            1,
+            bar_chart(
+                chart_id="project-days",
+                title=_("Days from first grid to first E2 dataset, per project"),
+                bars=own,
+            ),
+        )
     context = {
-        "rows": [r for r in rows if r.first_grid or r.first_dataset],
+        "rows": [r for r in rows if (r.first_grid or r.first_dataset) and r.project.pk in visible],
         "queues": queues,
         "charts": charts,
         "mean_sessions": mean_sessions,

@@ -9,7 +9,7 @@ from kiban.biobank.search import search_run
 from kiban.core.choices import Role
 from kiban.core.testing import user_with_role
 
-from .conftest import VARIANT
+from .small_world import VARIANT
 
 EXACT = {"KIBAN_DISCLOSURE_NOISE_SCALE": 0}
 DONE_WHEN = {

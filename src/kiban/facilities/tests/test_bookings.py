@@ -63,6 +63,44 @@ def test_e2_time_needs_an_e1_go_for_the_sample(academic, e2, people):
     assert _book(academic, e2, people["researcher"], at(20), sample=passed).pk
 
 
+def _grid(booking, sample, actor, decision="go"):
+    return services.grid_record_add(
+        booking=booking, sample=sample, actor=actor, grid_type="Quantifoil", blotting="3 s",
+        vitrification="液体エタン", trial_number=1, ice_quality="good", particle_distribution="monodisperse",
+        result="試験", decision=decision,
+    )  # fmt: skip
+
+
+def test_an_e1_go_counts_only_from_a_logged_session_recorded_by_the_site(academic, e1, e2, people):
+    fresh = services.sample_add(project=academic, name="未審査の試料（試験）", actor=people["researcher"])
+    ahead = _book(academic, e1, people["researcher"], at(20), hours=8)
+    with pytest.raises(PermissionDenied):  # the project's own user does not screen its grids
+        _grid(ahead, fresh, people["researcher"])
+    with pytest.raises(ValidationError) as early:
+        _grid(ahead, fresh, people["facility_operator"])
+    assert early.value.code == "not_started"
+    services.booking_cancel(booking=ahead, actor=people["researcher"], reason="日程変更")
+
+    started = _book(academic, e1, people["researcher"], at(30), hours=8)
+    Booking.objects.filter(pk=started.pk).update(starts_at=at(-1), ends_at=at(-1, 17))  # it is under way
+    started.refresh_from_db()
+    _grid(started, fresh, people["facility_operator"])
+    with pytest.raises(ValidationError) as pending:
+        _book(academic, e2, people["researcher"], at(40), sample=fresh)
+    assert pending.value.messages == [
+        "The E1 “go” for “未審査の試料（試験）” counts once its E1 session is logged."
+    ]
+    with pytest.raises(StateConflict) as kept:  # its grids keep the session: cancelling is no way round
+        services.booking_cancel(booking=started, actor=people["facility_operator"], reason="試験")
+    assert kept.value.code == "has_grids"
+
+    services.session_log(
+        booking=started, actor=people["facility_operator"], started_at=at(-1), ended_at=at(-1, 17),
+        operator=people["facility_operator"], mode=SessionMode.ON_SITE, data_volume_gb=10, outcome="試験",
+    )  # fmt: skip
+    assert _book(academic, e2, people["researcher"], at(40), sample=fresh).sample == fresh
+
+
 def test_an_exemption_by_the_e2_site_opens_e2_time_without_screening(academic, e2, people):
     fresh = services.sample_add(project=academic, name="新規試料（試験）", actor=people["researcher"])
     with pytest.raises(ValidationError):

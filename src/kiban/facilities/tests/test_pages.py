@@ -114,9 +114,18 @@ def test_a_private_feed_answers_until_revoked(people, e1):
 
 
 def test_the_turnaround_dashboard_shows_the_figures_against_the_seed(people):
+    # The ministry reads the network's and the sites' figures, never a project's title.
     response = signed_in(people["ministry_official"]).get(reverse("facilities:dashboard"))
     text = page_text(response)
     assert "7 sessions / 8 days" in text and "1 session / 1 day" in text
+    assert "Network now: 2.0 sessions and 4.5 days" in text
+    assert "（デモ" not in text and 'id="turnaround"' not in response.content.decode()
+    assert "Projects are listed to their users and their host site's operators" in text
+    assert table_rows(response, "queues")[1:] == [["The University of Tokyo", "3", "16.3"]]
+
+    # The host site's operator reads its projects one by one.
+    response = signed_in(people["facility_operator"]).get(reverse("facilities:dashboard"))
+    text = page_text(response)
     rows = {row[0]: row[4:] for row in table_rows(response, "turnaround")[1:]}
     assert rows["膜輸送体の構造解析（デモ）"] == ["2", "4"]
     assert rows["低分子結合様式の構造決定（デモ・成果占有）"] == ["2", "5"]
