@@ -483,6 +483,11 @@ def shipment_pack(*, order: ResourceOrder, lots: dict[int, Lot], cold_chain: str
                 % {"state": order.get_state_display().lower()},
                 "illegal_transition",
             )
+        # Checked again as the material leaves: the facility's approval may have expired since submission.
+        current = ResourceOrder.objects.select_related("facility", "organisation").get(pk=order.pk)
+        refusal = biosafety_refusal(current, lines)
+        if refusal:
+            raise ValidationError(refusal, "biosafety")
         for line in lines:
             chosen = lots.get(line.pk)
             if chosen is None:

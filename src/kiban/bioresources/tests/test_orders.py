@@ -1,6 +1,8 @@
 """Orders end to end through the services: MTAs per line, the signatory, biosafety, depositors' approval,
 lots and QC, stock under lock, shipment and the invoice, receipt and reported papers."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -162,6 +164,30 @@ def test_a_failing_or_short_lot_cannot_be_packed(researcher, institution, staff,
     with pytest.raises(ValidationError, match="out of stock"):
         services.shipment_pack(order=order, lots={line.pk: empty}, cold_chain="dry_ice", actor=staff)
     assert Lot.objects.get(pk=failing.pk).stock == 10
+
+
+def test_biosafety_is_checked_again_when_the_order_is_packed(researcher, institution, staff, virus):
+    facility = services.facility_register(
+        organisation=institution,
+        name="P2実験室",
+        bsl=Biosafety.BSL2,
+        approval_number="P2-7",
+        approved_until=datetime.date.today() + datetime.timedelta(days=30),
+        actor=researcher,
+    )
+    order = draft_order(researcher, institution, virus)
+    accept_all(order, researcher)
+    services.order_set_facility(order=order, facility=facility, actor=researcher)
+    services.order_submit(order=order, actor=researcher)
+    services.order_accept(order=order, actor=staff)
+    type(facility).objects.filter(pk=facility.pk).update(approved_until=datetime.date(2020, 3, 31))
+    line = order.lines.get()
+    with pytest.raises(ValidationError) as refused:
+        services.shipment_pack(
+            order=order, lots={line.pk: virus.lots.get()}, cold_chain="dry_ice", actor=staff
+        )
+    assert refused.value.code == "biosafety" and "expired on 2020-03-31" in refused.value.messages[0]
+    assert virus.lots.get().stock == 5
 
 
 def test_pack_ship_receive_counts_stock_down_and_invoices_the_institution(
