@@ -166,8 +166,15 @@ def application_submit(*, application: SupportApplication, actor: User) -> Suppo
 def application_withdraw(
     *, application: SupportApplication, actor: User, reason: str = ""
 ) -> SupportApplication:
-    """The applicant gives the application up before it is decided; its open items are withdrawn with it."""
+    """The applicant gives the application up before a unit has taken on any of it; its open items are
+    withdrawn with it. Once an item is accepted, the unit's support has begun: headquarters ends it."""
     with transaction.atomic():
+        application = _locked(application)
+        if application.items.filter(state=ItemState.ACCEPTED).exists():
+            raise StateConflict(
+                _("A unit has already accepted an item of this application; it can no longer be withdrawn."),
+                "accepted",
+            )
         application = lifecycle.submission_withdraw(submission=application, actor=actor, reason=reason)
         for item in application.items.all():
             if can_proceed(item.withdraw):

@@ -167,6 +167,13 @@ def test_withdraw_withdraws_open_items(routed, people):
     assert set(routed.items.values_list("state", flat=True)) == {ItemState.WITHDRAWN}
 
 
+def test_withdraw_is_refused_once_a_unit_has_accepted_an_item(routed, people):
+    services.item_accept(item=routed.items.get(position=1), actor=people.structure, reason="ok")
+    with pytest.raises(StateConflict, match="already accepted an item"):
+        services.application_withdraw(application=routed, actor=people.applicant)
+    assert routed.items.filter(state=ItemState.ACCEPTED).count() == 1
+
+
 @pytest.mark.parametrize(
     ("kind", "identifier", "ok"),
     [
