@@ -14,6 +14,10 @@ A tree is JSON. A leaf is one criterion, a branch combines criteria:
     {"collection": "TMM/community"}  in this collection
     {"genome": "D"}        has a genome in the panel's dataset D (the sample sheet's participant column)
     {"variant": "22-123-A-G", "dataset": "D"}   carries the variant's alternate allele in dataset D
+    {"gene": "PCSK9", "dataset": "D", "max_af": 0.01}   carries the alternate allele of any variant of
+                           the gene whose allele frequency in D is at most max_af (0.01 when left out):
+                           a loss-of-function style question (needs the gene annotation, kiban genome
+                           load-genes)
 
 A tree holds at most MAX_NODES nodes, MAX_DEPTH deep."""
 
@@ -34,7 +38,8 @@ from .models import OLDEST_AGE, Collection, Diagnosis, GenomeLink, Sample
 MAX_NODES = 30
 MAX_DEPTH = 6
 BRANCHES = ("and", "or")
-LEAVES = ("disease", "sex", "age", "material", "data", "biobank", "collection", "genome", "variant")
+LEAVES = ("disease", "sex", "age", "material", "data", "biobank", "collection", "genome", "variant", "gene")
+GENE_DEFAULT_MAX_AF = 0.01
 
 
 class CriteriaError(ValueError):
@@ -44,11 +49,13 @@ class CriteriaError(ValueError):
 @dataclass(frozen=True)
 class GenomeAccess:
     """What the tree needs from the genome panel, given by the caller: whether the user may use a dataset,
-    and the samples carrying a variant (None for no such dataset or variant)."""
+    the samples carrying a variant (None for no such dataset or variant), and those carrying any variant of
+    a gene up to an allele frequency (raising CriteriaError for an unknown gene or too many variants)."""
 
     may_use: Callable[[str], bool]
     carriers: Callable[[str, str], list[str] | None]
     variant_id: Callable[[str], str]
+    gene_carriers: Callable[[str, str, float], list[str]] | None = None
 
 
 def _text(value: Any, what: str, longest: int = 100) -> str:
@@ -125,9 +132,14 @@ def _node(
         except ValueError as error:
             raise CriteriaError(str(error)) from error
         return {"variant": variant, "dataset": dataset}
-    if len(keys) != 1 or not keys <= set(LEAVES) or keys == {"variant"}:
+    if "gene" in keys and keys <= {"gene", "dataset", "max_af"} and "dataset" in keys:
+        return _gene(tree, genome)
+    if len(keys) != 1 or not keys <= set(LEAVES) or keys <= {"variant", "gene"}:
         raise CriteriaError(
-            _("Unknown criterion %(keys)s: use and, or, not, %(leaves)s (a variant with its dataset).")
+            _(
+                "Unknown criterion %(keys)s: use and, or, not, %(leaves)s (a variant or a gene with its "
+                "dataset)."
+            )
             % {"keys": ", ".join(sorted(map(str, keys))), "leaves": ", ".join(LEAVES)}
         )
     ((key, value),) = tree.items()
@@ -160,6 +172,18 @@ def _node(
             )
         return {"collection": text}
     return {"genome": _dataset(value, genome)}
+
+
+def _gene(tree: dict[str, Any], genome: GenomeAccess) -> dict[str, Any]:
+    dataset = _dataset(tree["dataset"], genome)
+    symbol = _text(tree["gene"], _("A gene"), 40).upper()
+    max_af = tree.get("max_af", GENE_DEFAULT_MAX_AF)
+    if isinstance(max_af, bool) or not isinstance(max_af, int | float) or not 0 <= max_af <= 1:
+        raise CriteriaError(_("“max_af” is an allele frequency between 0 and 1, e.g. 0.01."))
+    if genome.gene_carriers is None:
+        raise CriteriaError(_("A gene cannot be searched here."))
+    genome.gene_carriers(dataset, symbol, float(max_af))  # an unknown gene is refused here, by name
+    return {"gene": symbol, "dataset": dataset, "max_af": float(max_af)}
 
 
 def _dataset(value: Any, genome: GenomeAccess) -> str:
@@ -204,8 +228,11 @@ def as_filter(tree: dict[str, Any], *, genome: GenomeAccess) -> Q:
         return combined
     if "not" in tree:
         return ~as_filter(tree["not"], genome=genome)
-    if "variant" in tree:
-        samples = genome.carriers(tree["dataset"], tree["variant"]) or []
+    if "variant" in tree or "gene" in tree:
+        if "variant" in tree:
+            samples = genome.carriers(tree["dataset"], tree["variant"]) or []
+        else:
+            samples = genome.gene_carriers(tree["dataset"], tree["gene"], tree["max_af"])
         links = GenomeLink.objects.filter(dataset_id=tree["dataset"], sample__in=samples)
         return Q(Exists(links.filter(participant=OuterRef("pk"))))
     ((key, value),) = tree.items()

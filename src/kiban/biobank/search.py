@@ -8,6 +8,7 @@ the same each time the same caller asks for the same cell and differs between ce
 cells exactly (biobank.view_exact_counts); every count that spans biobanks is disclosed for everyone. No
 participant row leaves this module: only counts."""
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from .criteria import CriteriaError, GenomeAccess, as_filter, known_codes, norma
 from .models import Biobank, Collection, Participant, Sample
 
 SCOPE = "biobank.search"
+MAX_GENE_VARIANTS = 500  # variants of one gene a search combines; each is one carriers query of the engine
 
 
 def genome_access(user) -> GenomeAccess:
@@ -40,7 +42,40 @@ def genome_access(user) -> GenomeAccess:
         except genome_selectors.GenomeQueryError as error:
             raise CriteriaError(str(error)) from error
 
-    return GenomeAccess(may_use=allowed.__contains__, carriers=carriers, variant_id=variant_id)
+    @functools.cache  # read once when the tree is checked, again when it is counted
+    def gene_carriers(dataset_id: str, symbol: str, max_af: float) -> list[str]:
+        dataset = dataset_or_404(dataset_id)
+        try:
+            found = dataset.gene(
+                symbol, filters=genome_selectors.frequency_filters(max_af=max_af), limit=MAX_GENE_VARIANTS
+            )
+        except LookupError as error:
+            raise CriteriaError(
+                _("There is no gene “%(gene)s” in the annotation of %(dataset)s.")
+                % {"gene": symbol, "dataset": dataset_id}
+            ) from error
+        if found.total > MAX_GENE_VARIANTS:
+            raise CriteriaError(
+                _(
+                    "%(gene)s has %(count)s variants with an allele frequency of at most %(af)s in "
+                    "%(dataset)s; a search combines at most %(most)s: lower the threshold."
+                )
+                % {
+                    "gene": symbol,
+                    "count": f"{found.total:,}",
+                    "af": max_af,
+                    "dataset": dataset_id,
+                    "most": MAX_GENE_VARIANTS,
+                }
+            )
+        samples: set[str] = set()
+        for variant in found.items:
+            samples.update(sample for sample, _genotype in dataset.carriers(variant.variant_id))
+        return sorted(samples)
+
+    return GenomeAccess(
+        may_use=allowed.__contains__, carriers=carriers, variant_id=variant_id, gene_carriers=gene_carriers
+    )
 
 
 def read_criteria(tree: Any, *, user) -> dict[str, Any]:
@@ -101,7 +136,8 @@ def search_run(*, tree: Any, user, address: str | None) -> SearchResult:
     """Counts of the participants matching the criteria tree: in all, per biobank and collection, and per
     material type, as the user may see them. Raises CriteriaError for an unreadable tree and
     disclosure.QueryBudgetExhausted when the user has asked too many different questions."""
-    criteria = read_criteria(tree, user=user)
+    genome = genome_access(user)
+    criteria = normalise(tree, genome=genome, codes=known_codes())
     caller = disclosure.caller_of(user=user, address=address)
     budget_left = disclosure.budget_spend(caller=caller, question=disclosure.question_of(SCOPE, criteria))
     exact_ids = _exact_biobank_ids(user)
@@ -122,7 +158,6 @@ def search_run(*, tree: Any, user, address: str | None) -> SearchResult:
             )
         return Cell(key=key, label=label, shown=shown, exact=exact)
 
-    genome = genome_access(user)
     matched = Participant.objects.filter(as_filter(criteria, genome=genome))
     per_collection = dict(matched.order_by().values_list("collection").annotate(n=Count("pk")))
     per_material = dict(

@@ -60,6 +60,36 @@ def test_carriers_of_a_variant_come_from_the_panel(panel, researcher):
     assert counts(men_carriers)["TMM"][0] == "10" and men_carriers.criteria["and"][0]["variant"] == VARIANT
 
 
+@pytest.fixture
+def genes(panel, panel_root, tmp_path):
+    """A gene TESTG over both panel variants (1-1000-A-G, AF 22/92; 1-2000-C-T, carried by no one)."""
+    from kiban.genome import engine
+
+    bed = tmp_path / "genes.bed"
+    bed.write_text("1\t899\t2100\tTESTG\n")
+    engine.load_genes(bed, root=panel_root, assembly="GRCh38")
+    return panel
+
+
+@override_settings(**EXACT)
+def test_carriers_of_a_genes_variants_up_to_an_allele_frequency(genes, researcher):
+    def tmm(gene_criterion):
+        tree = {"and": [*DONE_WHEN["and"], gene_criterion]}
+        return counts(search_run(tree=tree, user=researcher, address=None))["TMM"][0]
+
+    # At most 30 %: the common variant's carriers, as the variant itself gives; at the default 1 %: nobody.
+    assert tmm({"gene": "testg", "dataset": genes, "max_af": 0.3}) == "12"
+    assert tmm({"gene": "TESTG", "dataset": genes}) == "<10"
+    asked = {"gene": "TESTG", "dataset": genes, "max_af": 0.3}
+    assert search_run(tree=asked, user=researcher, address=None).criteria == asked
+    with pytest.raises(CriteriaError, match="There is no gene “NOPE” in the annotation of test-panel"):
+        search_run(tree={"gene": "nope", "dataset": genes}, user=researcher, address=None)
+    with pytest.raises(CriteriaError, match="between 0 and 1"):
+        search_run(tree={"gene": "TESTG", "dataset": genes, "max_af": 2}, user=researcher, address=None)
+    with pytest.raises(CriteriaError, match="Unknown criterion"):
+        search_run(tree={"gene": "TESTG"}, user=researcher, address=None)
+
+
 @override_settings(**EXACT)
 def test_or_and_not_combine(world, researcher):
     either = search_run(tree={"or": [{"disease": "E11"}, {"biobank": "BBJ"}]}, user=researcher, address=None)
