@@ -476,7 +476,14 @@ def shipment_pack(*, order: ResourceOrder, lots: dict[int, Lot], cold_chain: str
     test and has the stock; stocks are counted down under the lots' row locks and the order is in progress."""
     require(actor, "bioresources.ship_resourceorder", order)
     with transaction.atomic():
-        lines = list(order.lines.select_for_update().select_related("resource"))
+        # The lines alone are locked (of "self"): on PostgreSQL, FOR UPDATE over the order page's lines
+        # failed with "cannot be applied to the nullable side of an outer join" (the CI failure).
+        lines = list(
+            OrderLine.objects.select_for_update(of=("self",))
+            .filter(order=order)
+            .select_related("resource")
+            .order_by("pk")
+        )
         if order.state != OrderState.ACCEPTED:
             raise StateConflict(
                 _("Only an accepted order is packed; this one is %(state)s.")
