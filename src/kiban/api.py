@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 
 from kiban.binds.api import router as binds_router
+from kiban.analysis_funding.api import router as analysis_funding_router
 from kiban.biobank.api import router as biobank_router
+from kiban.biobank_access.api import router as biobank_access_router
 from kiban.bioresources.api import router as bioresources_router
 from kiban.certification.api import router as certification_router
 from kiban.core.api import router as core_router
@@ -37,5 +39,7 @@ api.add_router("/seeds", seeds_router)
 api.add_router("/certification", certification_router)
 api.add_router("/facilities", facilities_router)
 api.add_router("/binds", binds_router)
+api.add_router("/biobank/requests", biobank_access_router)
+api.add_router("/biobank/analysis-calls", analysis_funding_router)
 api.add_router("/biobank", biobank_router)
 api.add_router("/bioresources", bioresources_router)

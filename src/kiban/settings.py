@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "kiban.binds",
     "kiban.ledger",
     "kiban.biobank",
+    "kiban.biobank_access",
+    "kiban.analysis_funding",
     "kiban.bioresources",
 ]
 

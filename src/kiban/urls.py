@@ -20,6 +20,8 @@ urlpatterns = [
     path("certification/", include("kiban.certification.urls")),
     path("binds/", include("kiban.binds.urls")),
     path("ledger/", include("kiban.ledger.urls")),
+    path("biobank/requests/", include("kiban.biobank_access.urls")),
+    path("biobank/analysis-calls/", include("kiban.analysis_funding.urls")),
     path("biobank/", include("kiban.biobank.urls")),
     path("bioresources/", include("kiban.bioresources.urls")),
     path(  # before the stock URLs: reset e-mails are rate-limited

@@ -1,0 +1,5 @@
+"""API of analysis_funding."""
+
+from ninja import Router
+
+router = Router(tags=["analysis_funding (S5)"])
