@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from kiban.binds.api import router as binds_router
 from kiban.analysis_funding.api import router as analysis_funding_router
+from kiban.binds.api import router as binds_router
 from kiban.biobank.api import router as biobank_router
 from kiban.biobank_access.api import router as biobank_access_router
 from kiban.bioresources.api import router as bioresources_router
