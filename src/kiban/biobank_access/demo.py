@@ -79,6 +79,7 @@ def _rubric() -> Rubric:
 
 def committee_decide(*, part, outcome: str, rationale: str, actor: User) -> None:
     """The biobank's committee reviews the part and decides (a round opened, closed and decided)."""
+    part = type(part).objects.select_related("biobank", "request").get(pk=part.pk)  # as it stands now
     round_ = reviews.review_round_open(
         target=part,
         rubric=_rubric(),
