@@ -312,7 +312,10 @@ def part_detail(request, pk: int):
         "conditions_form": ConditionsForm(),
         "provide_form": ProvideForm(),
         "send_form": AgreementSendForm(),
-        "sign_form": AgreementSignForm(initial={"signed_on": timezone.localdate()}),
+        "sign_forms": {
+            a.pk: AgreementSignForm(initial={"signed_on": timezone.localdate()}, auto_id=f"id_sign{a.pk}_%s")
+            for a in agreements
+        },
         "internal_form": InternalNoteForm(initial={"note": part.internal_note}),
     }
     return render(request, "biobank_access/part_detail.html", context)
