@@ -62,12 +62,16 @@ def _handle(page, language, curator: str, *, approve: bool):
     _click(page, "Start checking availability", language)
     expect(page.locator("#part-state")).to_have_text(tr("Checking availability", language))
     page.locator("#step-available").get_by_role("button").click()
-    expect(page.locator("#part-state")).to_have_text(tr("Available", language))
+    expect(page.locator("#part-state")).to_have_text(tr("Available", language, context="access part"))
     page.locator("#step-no-conditions").get_by_role("button").click()
     expect(page.locator("#part-state")).to_have_text(tr("Conditions met", language))
     _committee(page, language, approve=approve, rationale="妥当な計画です" if approve else "同意の範囲外です")
     page.locator("main p a").first.click()  # back to the part
-    expect(page.locator("#part-state")).to_have_text(tr("Approved" if approve else "Declined", language))
+    expect(page.locator("#part-state")).to_have_text(
+        tr("Approved", language, context="access part")
+        if approve
+        else tr("Declined", language, context="access part")
+    )
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -130,9 +134,11 @@ def test_one_request_to_two_biobanks_one_approves_one_declines(page, access_worl
         log_in_reading(page, access_world, "researcher", language)
         main_nav(page, language).get_by_role("link", name=tr("My access requests", language)).click()
         page.get_by_role("link", name="喘息のゲノム研究").click()
-        expect(page.locator("#overall")).to_have_text(tr("Closed", language))
+        expect(page.locator("#overall")).to_have_text(tr("Closed", language, context="access request"))
         expect(page.locator("#part-BBJ .part-state")).to_have_text(tr("Made available / shipped", language))
-        expect(page.locator("#part-TMM .part-state")).to_have_text(tr("Declined", language))
+        expect(page.locator("#part-TMM .part-state")).to_have_text(
+            tr("Declined", language, context="access part")
+        )
         expect(page.locator("#part-TMM .outcome")).to_contain_text("同意の範囲外です")
         expect(page.locator("#part-BBJ .timeline")).to_contain_text(tr("Agreement signed", language))
         # At phone width the page reads without scrolling sideways.

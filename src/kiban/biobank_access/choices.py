@@ -3,6 +3,7 @@ steps recorded on its timeline, and the committee's possible decisions."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartState(models.TextChoices):
@@ -13,13 +14,13 @@ class PartState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     CHECKING = "checking", _("Checking availability")
-    AVAILABLE = "available", _("Available")
+    AVAILABLE = "available", pgettext_lazy("access part", "Available")
     UNAVAILABLE = "unavailable", _("Unavailable")
     CONDITIONS = "conditions", _("Access conditions indicated")
     CONDITIONS_MET = "conditions_met", _("Conditions met")
     UNDER_REVIEW = "under_review", _("Under the committee's review")
-    APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
+    APPROVED = "approved", pgettext_lazy("access part", "Approved")
+    DECLINED = "declined", pgettext_lazy("access part", "Declined")
     PROVIDED = "provided", _("Made available / shipped")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -62,8 +63,8 @@ class PartStep(models.TextChoices):
 class CommitteeDecision(models.TextChoices):
     """What a biobank's access committee (試料・情報分譲審査会) decides on a part."""
 
-    APPROVE = "approve", _("Approve")
-    DECLINE = "decline", _("Decline")
+    APPROVE = "approve", pgettext_lazy("access committee", "Approve")
+    DECLINE = "decline", pgettext_lazy("access committee", "Decline")
 
 
 class Overall(models.TextChoices):
@@ -73,5 +74,5 @@ class Overall(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     IN_PROGRESS = "in_progress", _("Being handled by the biobanks")
     PARTLY_APPROVED = "partly_approved", _("Approved by at least one biobank")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("access request", "Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

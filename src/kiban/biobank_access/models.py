@@ -55,7 +55,7 @@ class AccessRequest(Submission):
         related_name="access_requests",
     )
     search_name = models.CharField(_("search"), max_length=120)
-    criteria = models.JSONField(_("criteria"))
+    criteria = models.JSONField(_("search criteria"))
     total_shown = models.CharField(_("matching participants (as shown)"), max_length=40, blank=True)
     title = models.CharField(_("project title"), max_length=200)
     project_summary = models.TextField(_("project summary"), blank=True)
