@@ -2,6 +2,7 @@
 and what it asks for; one part per biobank addressed, each with its own state machine and timeline."""
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -26,9 +27,17 @@ DEFAULT_REMINDER_DAYS = 14
 
 
 def reminder_days() -> int:
-    """Days a biobank may leave a part unanswered before it is reminded and the desk marks it overdue
-    (setting KIBAN_BIOBANK_ACCESS_REMINDER_DAYS, 14 by default)."""
-    return int(getattr(settings, "KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+    """Days a biobank may leave a part unanswered before it is reminded and the desk marks it overdue: the
+    setting KIBAN_BIOBANK_ACCESS_REMINDER_DAYS, else the environment variable of that name, else 14; a value
+    that is not a whole number from 1 to 365 falls back to 14."""
+    value = getattr(settings, "KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", None)
+    if value is None:
+        value = os.environ.get("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_REMINDER_DAYS
+    return days if 1 <= days <= 365 else DEFAULT_REMINDER_DAYS
 
 
 class AccessRequest(Submission):

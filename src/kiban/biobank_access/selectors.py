@@ -55,6 +55,7 @@ def part_list(*, user: User) -> models.QuerySet[AccessPart]:
     return (
         AccessPart.objects.filter(own | curated)
         .select_related("request__organisation", "request__created_by", "biobank__organisation")
+        .prefetch_related(models.Prefetch("events", PartEvent.objects.select_related("actor")))
         .order_by("moved_at", "pk")
     )
 
@@ -72,7 +73,10 @@ def desk_parts(*, user: User, open_only: bool = True) -> models.QuerySet[AccessP
     return parts
 
 
-def timeline(*, part: AccessPart) -> models.QuerySet[PartEvent]:
+def timeline(*, part: AccessPart):
+    """The part's steps in order, with who took them (from prefetched rows when the list joined them)."""
+    if "events" in getattr(part, "_prefetched_objects_cache", {}):
+        return part.events.all()
     return part.events.select_related("actor")
 
 

@@ -49,6 +49,7 @@ TEXT_FIELDS = (
     "amount_detail",
     "data_use_terms",
 )
+TEXT_LIMITS = {"title": 200, "irb_committee": 200, "irb_number": 100}
 REQUEST_FIELDS = (
     *TEXT_FIELDS,
     "irb_approved_on",
@@ -98,7 +99,10 @@ def _clean_fields(fields: dict) -> dict:
     cleaned = dict(fields)
     for name in TEXT_FIELDS:
         if name in cleaned:
-            cleaned[name] = _text(cleaned[name])
+            cleaned[name] = _text(cleaned[name], limit=TEXT_LIMITS.get(name, 10_000))
+    day = cleaned.get("irb_approved_on")
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(_("The ethics approval cannot be dated in the future."), "irb_approved_on")
     if "participants_wanted" in cleaned:
         cleaned["participants_wanted"] = _bounded(
             cleaned["participants_wanted"], name=_("Participants wanted"), maximum=MAX_PARTICIPANTS

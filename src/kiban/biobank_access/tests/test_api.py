@@ -55,6 +55,9 @@ def test_bad_requests_get_clear_4xx_answers(world):
     assert _create(client, world, saved_search_id=999999).status_code == 404
     assert _create(client, world, participants_wanted=10**7).status_code == 400
     assert _create(client, world, saved_search_id=-1).status_code == 422
+    future = _create(client, world, irb_approved_on="2999-01-01")
+    assert future.status_code == 400 and "future" in future.json()["detail"]
+    assert _create(client, world, irb_number="x" * 101).status_code == 400
     assert _create(signed_in(world.other_researcher), world).status_code == 403  # not their search
     assert _create(signed_in(world.bbj_curator), world).status_code == 403
     assert not AccessRequest.objects.exists()

@@ -176,3 +176,32 @@ def test_an_unknown_step_is_a_message_not_an_error(world):
         reverse("biobank_access:part-step", args=[part.pk, "teleport"]), follow=True
     )
     assert answer.status_code == 200 and "There is no step" in page_text(answer)
+
+
+def test_the_ethics_document_opens_for_the_addressed_biobanks_only(world):
+    access = submitted(world, [world.bbj])
+    url = reverse("core:attachment-download", args=[AccessRequest.objects.get(pk=access.pk).irb_document_id])
+    assert signed_in(world.researcher).get(url).status_code == 200
+    assert signed_in(world.bbj_curator).get(url).status_code == 200
+    assert signed_in(world.tmm_curator).get(url).status_code == 403
+    assert signed_in(world.other_researcher).get(url).status_code == 403
+
+
+def test_lists_keep_a_constant_number_of_queries(world):
+    from kiban.core.testing import assert_constant_queries
+
+    def more_requests(n):
+        for _ in range(n):
+            access = submitted(world, [world.bbj, world.tmm])
+            services.part_check_start(part=part_of(access, world.bbj), actor=world.bbj_curator, note="確認")
+
+    assert_constant_queries(
+        signed_in(world.researcher), reverse("biobank_access:request-list"), more_requests, step=2
+    )
+    assert_constant_queries(
+        signed_in(world.bbj_curator), reverse("biobank_access:desk"), more_requests, step=2
+    )
+    assert_constant_queries(signed_in(world.researcher), "/api/biobank/requests", more_requests, step=2)
+    assert_constant_queries(
+        signed_in(world.bbj_curator), "/api/biobank/requests/parts", more_requests, step=2
+    )

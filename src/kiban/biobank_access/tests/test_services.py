@@ -384,3 +384,17 @@ def test_the_draft_can_change_its_biobanks_and_counts_follow(world):
     with pytest.raises(PermissionDenied):
         services.request_update(request=submitted_request, actor=world.researcher, title="late")
     assert AccessRequest.objects.get(pk=submitted_request.pk).title == "喘息研究"
+
+
+def test_the_reminder_delay_is_a_setting_with_a_safe_default(settings, monkeypatch):
+    from kiban.biobank_access.models import reminder_days
+
+    settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = 7
+    assert reminder_days() == 7
+    del settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS
+    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "30")
+    assert reminder_days() == 30
+    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "forever")
+    assert reminder_days() == 14
+    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "0")
+    assert reminder_days() == 14
