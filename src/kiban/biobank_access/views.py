@@ -16,6 +16,7 @@ from kiban.agreements.models import Agreement
 from kiban.biobank.models import SavedSearch
 from kiban.core import disclosure
 from kiban.core.errors import refusal_text
+from kiban.core.inputs import MAX_ID, InputError, whole_number
 from kiban.core.language import is_japanese
 from kiban.core.pages import act, paginate
 from kiban.core.permissions import require
@@ -101,12 +102,11 @@ def request_new(request):
         status = 400
         chosen = form.cleaned_data.get("saved_search") if hasattr(form, "cleaned_data") else None
     else:
-        search_id = request.GET.get("search", "")
-        chosen = (
-            searches.filter(pk=int(search_id)).first()
-            if search_id.isascii() and search_id.isdigit()
-            else None
-        )
+        try:
+            search_id = whole_number(request.GET.get("search") or "0", name="search", maximum=MAX_ID)
+        except InputError:
+            search_id = 0  # not a search of theirs: the page asks them to choose one
+        chosen = searches.filter(pk=search_id).first() if search_id else None
         initial = {"wants_data": True}
         if chosen is not None:
             initial.update(saved_search=chosen.pk, title=chosen.name)

@@ -54,6 +54,9 @@ def test_a_researcher_drafts_a_request_from_a_saved_search_and_submits_it(world)
 
 
 def test_a_new_request_refuses_another_researchers_search_and_bad_input(world):
+    for bad in ("9" * 400, "-1", "abc", str(world.search.pk)):
+        page = signed_in(world.other_researcher).get(reverse("biobank_access:request-new") + f"?search={bad}")
+        assert page.status_code == 200 and 'id="preview"' not in page.content.decode()
     client = signed_in(world.other_researcher)
     answer = client.post(
         reverse("biobank_access:request-new"),
