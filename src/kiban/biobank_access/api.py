@@ -267,6 +267,51 @@ def part_step(request, part_id: Id, payload: StepIn):
     return _part(AccessPart.objects.select_related("biobank").get(pk=part.pk))
 
 
+class MessageIn(Schema):
+    body: str
+
+
+class MessageOut(Schema):
+    id: int
+    part_id: int
+    author: str
+    body: str
+    created_at: datetime.datetime
+
+
+@router.get(
+    "/parts/{part_id}/messages",
+    response=responses(list[MessageOut], 403, 404),
+    summary="The messages between the researcher and the part's biobank",
+)
+@paginate(Page)
+def message_list(request, part_id: Id):
+    part = get_object_or_404(AccessPart, pk=part_id)
+    require(request.user, "biobank_access.view_accesspart", part)
+    return Rows(part.messages.select_related("author"), _message)
+
+
+@router.post(
+    "/parts/{part_id}/messages",
+    response=responses(MessageOut, *WRITE_REFUSALS, status=201),
+    summary="Write to the other side about a part (the researcher or the part's biobank)",
+)
+def message_create(request, part_id: Id, payload: MessageIn):
+    part = get_object_or_404(AccessPart.objects.select_related("request", "biobank"), pk=part_id)
+    require(request.user, "biobank_access.view_accesspart", part)
+    return Status(201, _message(services.part_message_post(part=part, actor=request.user, body=payload.body)))
+
+
+def _message(message) -> dict:
+    return {
+        "id": message.pk,
+        "part_id": message.part_id,
+        "author": str(message.author),
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
 @router.get("/{request_id}", response=responses(RequestOut, 403, 404), summary="One access request")
 def request_detail(request, request_id: Id):
     return _request_out(request, request_id)

@@ -126,3 +126,7 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

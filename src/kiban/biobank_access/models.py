@@ -288,3 +288,22 @@ class PartEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part}: {self.get_step_display()}"
+
+
+class PartMessage(models.Model):
+    """One message between the researcher and the biobank about the biobank's part (a question on the
+    conditions, how they were met); the other biobanks of the request never read it."""
+
+    part = models.ForeignKey(AccessPart, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("message about an access request")
+        verbose_name_plural = _("messages about access requests")
+        ordering = ["part", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"

@@ -69,6 +69,7 @@ rules.add_perm("biobank_access.return_accessrequest", rules.always_deny)
 rules.add_perm("biobank_access.view_accesspart", is_signed_in & (is_applicant | is_part_curator))
 rules.add_perm("biobank_access.handle_accesspart", is_signed_in & is_part_curator)
 rules.add_perm("biobank_access.view_internal_note", is_signed_in & is_part_curator)
+rules.add_perm("biobank_access.add_partmessage", is_signed_in & (is_applicant | is_part_curator))
 rules.add_perm("biobank_access.view_desk", is_signed_in & is_curator)
 
 register_refusals(
@@ -111,6 +112,9 @@ register_refusals(
             "Only the curators of the biobank this part is addressed to handle it."
         ),
         "biobank_access.view_internal_note": _("Only the biobank's own curators read its internal note."),
+        "biobank_access.add_partmessage": _(
+            "Only the researcher and the curators of the biobank this part is addressed to write about it."
+        ),
         "biobank_access.view_desk": _("Only biobank curators have a desk of access requests."),
     }
 )

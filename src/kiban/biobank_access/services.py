@@ -37,7 +37,15 @@ from kiban.submissions.choices import PENDING_STATES, SubmissionState
 
 from . import selectors
 from .choices import BIOBANK_OWES_STATES, PartState, PartStep
-from .models import MAX_ALIQUOTS, MAX_PARTICIPANTS, AccessPart, AccessRequest, PartEvent, reminder_days
+from .models import (
+    MAX_ALIQUOTS,
+    MAX_PARTICIPANTS,
+    AccessPart,
+    AccessRequest,
+    PartEvent,
+    PartMessage,
+    reminder_days,
+)
 
 S = SubmissionState
 P = PartState
@@ -579,6 +587,34 @@ def part_note_set(*, part: AccessPart, actor: User, note: str) -> AccessPart:
         part.internal_note = note
         audited_save(part, actor=actor, reason=_("Internal note changed"), update_fields=["internal_note"])
     return part
+
+
+# --- the part's messages
+def part_message_post(*, part: AccessPart, actor: User, body: str) -> PartMessage:
+    """A message between the researcher and the part's biobank; the other side is told (the researcher, or
+    that biobank's curators only), never another biobank of the request."""
+    require(actor, "biobank_access.add_partmessage", part)
+    body = _text(body, limit=5000)
+    if not body:
+        raise ValidationError(_("Write the message."), "body")
+    message = PartMessage(part=part, author=actor, body=body)
+    with transaction.atomic():
+        audited_save(message, actor=actor, reason=_("Message sent"), full_clean=True)
+        request = part.request
+        subject = _("%(biobank)s: message about “%(request)s”") % {
+            "biobank": part.biobank.code,
+            "request": request.title,
+        }
+        if actor.pk in (request.created_by_id, request.submitted_by_id):
+            _tell_biobank(part, subject, body[:500])
+        else:
+            notification_send(
+                recipients=request.applicant_users(),
+                subject=subject,
+                body=body[:500],
+                link=part.get_absolute_url(),
+            )
+    return message
 
 
 # --- reminders

@@ -24,4 +24,5 @@ urlpatterns = [
         name="part-agreement-sign",
     ),
     path("parts/<id:pk>/note/", views.part_note, name="part-note"),
+    path("parts/<id:pk>/messages/", views.part_message, name="part-message"),
 ]

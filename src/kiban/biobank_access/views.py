@@ -30,6 +30,7 @@ from .forms import (
     ConditionsForm,
     DocumentForm,
     InternalNoteForm,
+    MessageForm,
     NewRequestForm,
     NoteForm,
     ProvideForm,
@@ -317,6 +318,9 @@ def part_detail(request, pk: int):
             for a in agreements
         },
         "internal_form": InternalNoteForm(initial={"note": part.internal_note}),
+        "part_messages": part.messages.select_related("author"),
+        "can_write": user.has_perm("biobank_access.add_partmessage", part),
+        "message_form": MessageForm(),
     }
     return render(request, "biobank_access/part_detail.html", context)
 
@@ -427,5 +431,22 @@ def part_note(request, pk: int):
         part,
         lambda: services.part_note_set(part=part, actor=request.user, note=form.cleaned_data["note"]),
         _("The internal note is saved."),
+        form=form,
+    )
+
+
+@signed_in
+@require_POST
+def part_message(request, pk: int):
+    """The researcher and the curators of the part's biobank (biobank_access.add_partmessage): a message to
+    the other side about this part."""
+    part = get_object_or_404(AccessPart, pk=pk)
+    require(request.user, "biobank_access.add_partmessage", part)
+    form = MessageForm(request.POST)
+    return act(
+        request,
+        part,
+        lambda: services.part_message_post(part=part, actor=request.user, body=form.cleaned_data["body"]),
+        _("The message is sent."),
         form=form,
     )

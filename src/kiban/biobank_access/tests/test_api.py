@@ -105,3 +105,21 @@ def test_withdraw_through_the_api(world):
     )
     assert answer.status_code == 200 and answer.json()["overall"] == "withdrawn"
     assert answer.json()["parts"][0]["state"] == "withdrawn"
+
+
+def test_messages_through_the_api(world):
+    access = submitted(world, [world.bbj, world.tmm])
+    bbj = part_of(access, world.bbj)
+    url = f"{BASE}/parts/{bbj.pk}/messages"
+    sent = signed_in(world.researcher).post(url, {"body": "質問"}, content_type="application/json")
+    assert sent.status_code == 201 and sent.json()["body"] == "質問"
+    assert signed_in(world.bbj_curator).get(url).json()["items"][0]["body"] == "質問"
+    assert signed_in(world.tmm_curator).get(url).status_code == 403
+    assert (
+        signed_in(world.tmm_curator).post(url, {"body": "x"}, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        signed_in(world.researcher).post(url, {"body": ""}, content_type="application/json").status_code
+        == 400
+    )

@@ -398,3 +398,19 @@ def test_the_reminder_delay_is_a_setting_with_a_safe_default(settings, monkeypat
     assert reminder_days() == 14
     monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "0")
     assert reminder_days() == 14
+
+
+def test_a_message_about_a_part_reaches_the_other_side_only(world):
+    access = submitted(world, [world.bbj, world.tmm])
+    bbj = part_of(access, world.bbj)
+    before = {u.pk: len(inbox(u)) for u in (world.bbj_curator, world.tmm_curator, world.researcher)}
+    services.part_message_post(part=bbj, actor=world.researcher, body="血清の量について質問です")
+    assert len(inbox(world.bbj_curator)) == before[world.bbj_curator.pk] + 1
+    assert len(inbox(world.tmm_curator)) == before[world.tmm_curator.pk]
+    services.part_message_post(part=bbj, actor=world.bbj_curator, body="0.5 mL です")
+    assert inbox(world.researcher)[-1].body == "0.5 mL です"
+    for intruder in (world.tmm_curator, world.other_researcher):
+        with pytest.raises(PermissionDenied):
+            services.part_message_post(part=bbj, actor=intruder, body="x")
+    with pytest.raises(ValidationError, match="Write the message"):
+        services.part_message_post(part=bbj, actor=world.researcher, body=" ")
