@@ -75,7 +75,7 @@ def _handle(page, language, curator: str, *, approve: bool):
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_one_request_to_two_biobanks_one_approves_one_declines(page, access_world, language):
+def test_one_request_to_two_biobanks_one_approves_one_declines(page, access_world, language, screenshot_dir):
     page.base_url = access_world
     with translation.override(language):
         # The researcher makes one request from a saved search to BBJ and TMM.
@@ -121,6 +121,7 @@ def test_one_request_to_two_biobanks_one_approves_one_declines(page, access_worl
         expect(page.locator("#agreement-table .agreement-state")).to_have_text(
             tr("Signed", language, context="agreement state")
         )
+        page.screenshot(path=screenshot_dir / f"biobank-access-part-{language}.png", full_page=True)
         page.locator("#step-provide input[name=note]").fill("解析環境のアカウントを発行")
         page.locator("#step-provide button[type=submit]").click()
         expect(page.locator("#part-state")).to_have_text(tr("Made available / shipped", language))
@@ -145,3 +146,4 @@ def test_one_request_to_two_biobanks_one_approves_one_declines(page, access_worl
         page.set_viewport_size(PHONE)
         expect(page.locator("#part-TMM")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=screenshot_dir / f"biobank-access-request-phone-{language}.png", full_page=True)
