@@ -1,20 +1,24 @@
 """Biobank cross-search API (S5): the directory of biobanks and collections, searches answered with counts
 under disclosure control, and each user's saved searches. No endpoint returns a participant."""
 
+import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from kiban.core.apikit import WRITE_REFUSALS, ApiError, Page, Rows, responses
 from kiban.core.inputs import Id
 from kiban.core.permissions import require
 
-from . import services
+from . import clinical, services
 from .association import association_run
+from .clinical import NOW, AsOf, as_of_check
 from .criteria import CriteriaError
-from .models import Biobank, SavedSearch
+from .models import Biobank, ClinicalUpdate, Participant, SavedSearch
 from .search import Cell, SearchResult, search_run
 
 router = Router(tags=["biobank cross-search (S5)"])
@@ -74,6 +78,8 @@ class SearchOut(Schema):
     biobanks: list[BiobankCountOut]
     materials: list[MaterialCountOut]
     budget_left: int = Field(description="How many new questions the caller may still ask in this window")
+    recorded_on: datetime.date | None = Field(description="The records as they stood that day (None: today)")
+    true_on: datetime.date | None = Field(description="Clinical facts true that day (None: at any time)")
 
 
 class SearchIn(Schema):
@@ -81,6 +87,15 @@ class SearchIn(Schema):
         description='A criteria tree, e.g. {"and": [{"disease": "J45"}, {"sex": "female"}, '
         '{"age": {"min": 40, "max": 60}}, {"material": "serum"}]}; see the search page for every criterion'
     )
+    recorded_on: datetime.date | None = Field(
+        None, description="Count as the records stood at the end of this day (empty: today's records)"
+    )
+    true_on: datetime.date | None = Field(
+        None, description="Only diagnoses and clinical facts true on this day (empty: at any time)"
+    )
+
+    def as_of(self) -> AsOf:
+        return as_of_check(self.recorded_on, self.true_on)
 
 
 class SavedSearchIn(SearchIn):
@@ -91,6 +106,8 @@ class SavedSearchOut(Schema):
     id: int
     name: str
     criteria: dict[str, Any]
+    recorded_on: datetime.date | None
+    true_on: datetime.date | None
 
 
 def _count(cell: Cell) -> dict:
@@ -128,12 +145,16 @@ def search_out(result: SearchResult) -> dict:
             for cell in result.materials
         ],
         "budget_left": result.budget_left,
+        "recorded_on": result.as_of.recorded_on,
+        "true_on": result.as_of.true_on,
     }
 
 
-def _run(request, criteria: Any) -> dict:
+def _run(request, criteria: Any, as_of: AsOf = NOW) -> dict:
     try:
-        result = search_run(tree=criteria, user=request.user, address=request.META.get("REMOTE_ADDR"))
+        result = search_run(
+            tree=criteria, user=request.user, address=request.META.get("REMOTE_ADDR"), as_of=as_of
+        )
     except CriteriaError as error:
         raise ApiError(400, str(error), "invalid_criteria") from error
     return search_out(result)
@@ -164,7 +185,7 @@ def search(request, payload: SearchIn):
     collection and material type, under disclosure control (each new search spends one question of the
     caller's budget: 429 with Retry-After when it is spent)."""
     require(request.user, "biobank.search")
-    return _run(request, payload.criteria)
+    return _run(request, payload.criteria, payload.as_of())
 
 
 @router.get("/saved-searches", response=responses(list[SavedSearchOut], 403))
@@ -180,7 +201,9 @@ def saved_search_create(request, payload: SavedSearchIn):
     """Searchers (biobank.search): saves criteria under a name of their own (409 for a name they used)."""
     require(request.user, "biobank.search")
     try:
-        saved = services.saved_search_create(user=request.user, name=payload.name, tree=payload.criteria)
+        saved = services.saved_search_create(
+            user=request.user, name=payload.name, tree=payload.criteria, as_of=payload.as_of()
+        )
     except CriteriaError as error:
         raise ApiError(400, str(error), "invalid_criteria") from error
     return Status(201, saved)
@@ -188,10 +211,10 @@ def saved_search_create(request, payload: SavedSearchIn):
 
 @router.post("/saved-searches/{id}/run", response=responses(SearchOut, 400, 403, 404, 429))
 def saved_search_run(request, id: Id):
-    """The search's owner (biobank.view_savedsearch): runs it again, with today's data."""
+    """The search's owner (biobank.view_savedsearch): runs it again, as of the days it was saved with."""
     saved = get_object_or_404(SavedSearch, pk=id)
     require(request.user, "biobank.view_savedsearch", saved)
-    return _run(request, saved.criteria)
+    return _run(request, saved.criteria, AsOf(recorded_on=saved.recorded_on, true_on=saved.true_on))
 
 
 @router.delete("/saved-searches/{id}", response=responses(None, 403, 404, status=204))
@@ -256,3 +279,117 @@ def association(request, payload: AssociationIn):
         "truncated": result.truncated,
         "variants": result.rows,
     }
+
+
+# --- clinical updates and timelines: a biobank's own curators
+
+
+class UpdateLineOut(Schema):
+    number: int = Field(description="The line of the file")
+    participant: str = Field(alias="pseudonym")
+    kind: str
+    item: str
+    value_number: str | None
+    value_text: str
+    unit: str
+    valid_from: str | None
+    valid_until: str | None
+    source: str
+    retract: bool
+    status: str = Field(description="new, changed, unchanged or rejected")
+    problem: str = Field(description="Why a line is rejected")
+
+
+class UpdateOut(Schema):
+    id: int
+    biobank: str
+    file_name: str
+    sha256: str
+    state: str = Field(description="previewed, applied or discarded")
+    new: int
+    changed: int
+    unchanged: int
+    rejected: int
+    uploaded_at: datetime.datetime
+    applied_at: datetime.datetime | None
+    lines: list[UpdateLineOut]
+
+
+def _update_out(update: ClinicalUpdate) -> dict:
+    return {
+        "id": update.pk,
+        "biobank": update.biobank.code,
+        "file_name": update.file_name,
+        "sha256": update.sha256,
+        "state": update.state,
+        "new": update.new,
+        "changed": update.changed,
+        "unchanged": update.unchanged,
+        "rejected": update.rejected,
+        "uploaded_at": update.uploaded_at,
+        "applied_at": update.applied_at,
+        "lines": clinical.lines_of(update),
+    }
+
+
+def _update(request, id: int) -> ClinicalUpdate:
+    update = get_object_or_404(ClinicalUpdate.objects.select_related("biobank"), pk=id)
+    require(request.user, "biobank.update_clinical", update.biobank)
+    return update
+
+
+@router.post("/clinical-updates", response=responses(UpdateOut, 400, 403, 404, status=201))
+def clinical_update_preview(request, file: File[UploadedFile], biobank: Form[str]):
+    """The biobank's own curators (biobank.update_clinical): checks a file of clinical updates (CSV or TSV,
+    at most 10 MB; the format is in kiban.biobank.clinical) against the records and keeps it as a preview
+    with each line's outcome; nothing is applied."""
+    found = get_object_or_404(Biobank, code=biobank.strip().upper())
+    if file.size > clinical.MOST_UPDATE_BYTES:
+        raise ApiError(400, _("The file is larger than 10 MB: split it."), "update_size")
+    update = clinical.update_preview(
+        biobank=found, name=file.name or "", content=file.read(), actor=request.user
+    )
+    return Status(201, _update_out(update))
+
+
+@router.get("/clinical-updates/{id}", response=responses(UpdateOut, 403, 404))
+def clinical_update_detail(request, id: Id):
+    """The biobank's own curators (biobank.update_clinical): a file's preview or what it applied."""
+    return _update_out(_update(request, id))
+
+
+@router.post("/clinical-updates/{id}/apply", response=responses(UpdateOut, 400, 403, 404, 409))
+def clinical_update_apply(request, id: Id):
+    """The biobank's own curators (biobank.update_clinical): applies a previewed file in one transaction
+    (400 while it has rejected lines; 409 once applied or discarded, or when the records changed since)."""
+    return _update_out(clinical.update_apply(update=_update(request, id), actor=request.user))
+
+
+@router.post("/clinical-updates/{id}/discard", response=responses(UpdateOut, 403, 404, 409))
+def clinical_update_discard(request, id: Id):
+    """The biobank's own curators (biobank.update_clinical): leaves a previewed file unapplied."""
+    return _update_out(clinical.update_discard(update=_update(request, id), actor=request.user))
+
+
+class EventOut(Schema):
+    recorded_at: datetime.datetime
+    kind: str
+    item: str = Field(alias="what")
+    value: str
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+    source: str
+    reason: str
+    superseded_at: datetime.datetime | None
+    retracted: bool
+
+
+@router.get("/participants/{biobank}/{pseudonym}/timeline", response=responses(list[EventOut], 403, 404))
+def participant_timeline(request, biobank: str, pseudonym: str):
+    """The participant's biobank's own curators (biobank.view_timeline): every version of their clinical
+    information, newest record first; the look is recorded."""
+    found = get_object_or_404(Biobank, code=biobank[:20])
+    require(request.user, "biobank.view_timeline", found)
+    participant = get_object_or_404(Participant, biobank=found, pseudonym=pseudonym[:60])
+    clinical.timeline_viewed(participant=participant, viewer=request.user)
+    return clinical.timeline_of(participant)

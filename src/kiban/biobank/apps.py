@@ -17,6 +17,9 @@ class BiobankConfig(AppConfig):
         register_navigation(
             "biobank:search", _("Biobank cross-search"), permission="biobank.search", order=55
         )
+        register_navigation(
+            "biobank:updates", _("Clinical updates"), permission="biobank.view_clinicalupdate", order=56
+        )
         # After the genome panel: a share of the demo participants are the simulated panel's samples.
         register_demo_loader(
             "biobank",

@@ -68,3 +68,37 @@ class CollectionKind(models.TextChoices):
     BIRTH_COHORT = "birth_cohort", _("Birth cohort")
     HOSPITAL = "hospital", _("Hospital")
     OTHER = "other", _("Other")
+
+
+class FactKind(models.TextChoices):
+    """The kinds of clinical information a biobank keeps per participant and updates over time; a diagnosis
+    is kept as a Diagnosis, the others as ClinicalFacts."""
+
+    DIAGNOSIS = "diagnosis", _("Diagnosis (ICD-10)")
+    COVID19 = "covid19", _("COVID-19 infection")
+    VACCINATION = "vaccination", _("Vaccination")
+    MEDICATION = "medication", _("Medication")
+    LAB = "lab", _("Laboratory value")
+    VITAL_STATUS = "vital_status", _("Vital status")
+
+
+class FactSource(models.TextChoices):
+    """Where a clinical fact comes from."""
+
+    HOSPITAL = "hospital", _("Hospital record")
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+    REGISTRY = "registry", _("Registry")
+    IMPORT = "import", _("Biobank import")
+
+
+class VitalStatus(models.TextChoices):
+    ALIVE = "alive", _("Alive")
+    DECEASED = "deceased", _("Deceased")
+
+
+class UpdateState(models.TextChoices):
+    """A file of clinical updates: checked and shown as a preview, then applied or discarded."""
+
+    PREVIEWED = "previewed", _("Previewed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")

@@ -18,6 +18,17 @@ A tree is JSON. A leaf is one criterion, a branch combines criteria:
                            the gene whose allele frequency in D is at most max_af (0.01 when left out):
                            a loss-of-function style question (needs the gene annotation, kiban genome
                            load-genes)
+    {"covid19": {"min_scale": 4}}   had COVID-19 at least this severe on the WHO clinical progression
+                           scale (1–10; 1 when left out, i.e. any infection)
+    {"vaccination": "BNT162b2"}     received this vaccine (any dose)
+    {"medication": "metformin"}     took this drug
+    {"lab": {"item": "HbA1c", "min": 6.5, "max": 20}}   a value of this test in the range (either end
+                           may be left out)
+    {"vital_status": "deceased"}    deceased (or "alive": not recorded as deceased)
+
+The clinical leaves (disease and the five above) read the versioned records as of the search's AsOf
+(clinical.py): today's records unless a day is asked for. Items (vaccine, drug, test) match without
+regard to case.
 
 A tree holds at most MAX_NODES nodes, MAX_DEPTH deep."""
 
@@ -32,13 +43,18 @@ from django.utils.translation import gettext as _
 from kiban.core.icd10 import icd10_categories, icd10_term
 from kiban.core.inputs import text_problem
 
-from .choices import DataType, MaterialType, Sex, data_field
-from .models import OLDEST_AGE, Collection, Diagnosis, GenomeLink, Sample
+from .choices import DataType, FactKind, MaterialType, Sex, VitalStatus, data_field
+from .clinical import NOW, AsOf, versions_as_of
+from .models import OLDEST_AGE, WHO_SCALE_MAX, ClinicalFact, Collection, Diagnosis, GenomeLink, Sample
 
 MAX_NODES = 30
 MAX_DEPTH = 6
 BRANCHES = ("and", "or")
-LEAVES = ("disease", "sex", "age", "material", "data", "biobank", "collection", "genome", "variant", "gene")
+LEAVES = (
+    "disease", "sex", "age", "material", "data", "biobank", "collection", "genome", "variant", "gene",
+    "covid19", "vaccination", "medication", "lab", "vital_status",
+)  # fmt: skip
+MOST_LAB_VALUE = 10**9
 GENE_DEFAULT_MAX_AF = 0.01
 
 
@@ -171,7 +187,45 @@ def _node(
                 % {"key": text}
             )
         return {"collection": text}
+    if key == "covid19":
+        return {"covid19": _covid19(value)}
+    if key in ("vaccination", "medication"):
+        return {key: _text(value, _("A vaccine") if key == "vaccination" else _("A drug"), 120).casefold()}
+    if key == "lab":
+        return {"lab": _lab(value)}
+    if key == "vital_status":
+        return {"vital_status": _choice(value, VitalStatus, _("vital status"))}
     return {"genome": _dataset(value, genome)}
+
+
+def _covid19(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or set(value) - {"min_scale"}:
+        raise CriteriaError(
+            _('COVID-19 is written {"min_scale": 4} (the WHO clinical progression scale, 1–10).')
+        )
+    scale = value.get("min_scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= WHO_SCALE_MAX:
+        raise CriteriaError(_("“min_scale” is a whole number from 1 to %(most)s.") % {"most": WHO_SCALE_MAX})
+    return {"min_scale": scale}
+
+
+def _lab(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or "item" not in value or set(value) - {"item", "min", "max"}:
+        raise CriteriaError(_('A laboratory value is written {"item": "HbA1c", "min": 6.5, "max": 20}.'))
+    found: dict[str, Any] = {"item": _text(value["item"], _("A test"), 120).casefold()}
+    for end in ("min", "max"):
+        if end in value:
+            number = value[end]
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int | float)
+                or not abs(number) < MOST_LAB_VALUE
+            ):
+                raise CriteriaError(_("“%(end)s” is a number below 10⁹.") % {"end": end})
+            found[end] = number
+    if "min" in found and "max" in found and found["min"] > found["max"]:
+        raise CriteriaError(_("The lowest value is above the highest."))
+    return found
 
 
 def _gene(tree: dict[str, Any], genome: GenomeAccess) -> dict[str, Any]:
@@ -204,7 +258,7 @@ def known_codes() -> dict[str, set[str]]:
     }
 
 
-def _disease(term: str) -> Q:
+def _disease(term: str, as_of: AsOf) -> Q:
     if len(term) > 3 and term[3] == ".":  # a subcategory: itself and any fifth-character code below it
         diagnoses = Diagnosis.objects.filter(code__startswith=term)
     elif len(term) == 3 and term[0].isalpha() and term[1:].isdigit():
@@ -213,21 +267,27 @@ def _disease(term: str) -> Q:
         diagnoses = Diagnosis.objects.filter(category__in=sorted(icd10_categories(term)))
     else:
         diagnoses = Diagnosis.objects.filter(chapter=term)
+    diagnoses = diagnoses.filter(versions_as_of(Diagnosis, as_of))
     return Q(Exists(diagnoses.filter(participant=OuterRef("pk"))))
 
 
-def as_filter(tree: dict[str, Any], *, genome: GenomeAccess) -> Q:
+def _fact(as_of: AsOf, kind: str, **lookups) -> Q:
+    facts = ClinicalFact.objects.filter(versions_as_of(ClinicalFact, as_of), kind=kind, **lookups)
+    return Q(Exists(facts.filter(participant=OuterRef("pk"))))
+
+
+def as_filter(tree: dict[str, Any], *, genome: GenomeAccess, as_of: AsOf = NOW) -> Q:
     """The normalised tree as one filter on Participant (subqueries, no rows read into Python except the
-    carriers of a variant, which come from the genome engine)."""
+    carriers of a variant, which come from the genome engine); clinical leaves as of `as_of`."""
     if "and" in tree or "or" in tree:
         key = "and" if "and" in tree else "or"
-        parts = [as_filter(child, genome=genome) for child in tree[key]]
+        parts = [as_filter(child, genome=genome, as_of=as_of) for child in tree[key]]
         combined = parts[0]
         for part in parts[1:]:
             combined = combined & part if key == "and" else combined | part
         return combined
     if "not" in tree:
-        return ~as_filter(tree["not"], genome=genome)
+        return ~as_filter(tree["not"], genome=genome, as_of=as_of)
     if "variant" in tree or "gene" in tree:
         if "variant" in tree:
             samples = genome.carriers(tree["dataset"], tree["variant"]) or []
@@ -237,7 +297,19 @@ def as_filter(tree: dict[str, Any], *, genome: GenomeAccess) -> Q:
         return Q(Exists(links.filter(participant=OuterRef("pk"))))
     ((key, value),) = tree.items()
     if key == "disease":
-        return _disease(value)
+        return _disease(value, as_of)
+    if key == "covid19":
+        return _fact(as_of, FactKind.COVID19, value_number__gte=value["min_scale"])
+    if key in ("vaccination", "medication"):
+        return _fact(as_of, key, item__iexact=value)
+    if key == "lab":
+        bounds = {
+            f"value_number__{op}": value[end] for end, op in (("min", "gte"), ("max", "lte")) if end in value
+        }
+        return _fact(as_of, FactKind.LAB, item__iexact=value["item"], value_number__isnull=False, **bounds)
+    if key == "vital_status":
+        deceased = _fact(as_of, FactKind.VITAL_STATUS, value_text=VitalStatus.DECEASED)
+        return deceased if value == VitalStatus.DECEASED else ~deceased
     if key == "sex":
         return Q(sex=value)
     if key == "age":

@@ -13,14 +13,24 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
+from django.utils import timezone
 
 from kiban.core.demo import save_demo_record
 from kiban.core.models import Organisation
 from kiban.genome.datasets import all_datasets, dataset_or_404
 
-from .choices import CollectionKind, DataType, MaterialType, Sex, StorageTemperature, data_field
+from .choices import (
+    CollectionKind,
+    DataType,
+    FactKind,
+    FactSource,
+    MaterialType,
+    Sex,
+    StorageTemperature,
+    data_field,
+)
 from .linking import link_dataset
-from .models import Biobank, Collection, Diagnosis, Participant, Sample
+from .models import Biobank, ClinicalFact, Collection, Diagnosis, Participant, Sample
 
 SEED = 2021
 PANEL_DATASET = "tmm-simulated"  # kiban.genome.demo.SIMULATED_DATASET
@@ -231,7 +241,10 @@ def _pseudonyms(spec: DemoCollection, size: int) -> list[str]:
         numbers = [*range(1, 1_001), *range(2_001, 2_001 + size - 1_000)]
         return [f"P{n:05d}" for n in numbers]
     if spec.code == "three-generation":
-        numbers = [*range(1_001, 2_001), *range(2_001 + 5_000, 2_001 + 5_000 + size - 1_000)]
+        # After the community cohort's own numbers, however many the demo (or a bench) holds.
+        community = next(other.size for other in COLLECTIONS if other.code == "community")
+        start = 2_001 + max(5_000, community - 1_000)
+        numbers = [*range(1_001, 2_001), *range(start, start + size - 1_000)]
         return [f"P{n:05d}" for n in numbers]
     return [f"{spec.biobank}-{n:06d}" for n in range(1, size + 1)]
 
@@ -246,7 +259,7 @@ def _panel_sexes() -> dict[str, str]:
 
 
 def _populate(
-    spec: DemoCollection, collection: Collection, rng: np.random.Generator, panel: dict[str, str]
+    spec: DemoCollection, collection: Collection, rng: np.random.Generator, panel: dict[str, str], number: int
 ) -> int:
     size = spec.size
     pseudonyms = _pseudonyms(spec, size)
@@ -268,6 +281,7 @@ def _populate(
                 sex=sex,
                 birth_year=int(enrolled[i] - ages[i]),
                 age_at_enrolment=int(ages[i]),
+                recorded_at=_recorded(int(enrolled[i])),
                 **data,
             )
         )
@@ -278,6 +292,7 @@ def _populate(
     for i, participant in enumerate(participants):
         pid = ids[participant.pseudonym]
         age = int(ages[i])
+        recorded = connection.ops.adapt_datetimefield_value(participant.recorded_at)
         found = []
         for code, share, per_decade, only in DISEASES:
             if only is not None and participant.sex != only:
@@ -299,6 +314,7 @@ def _populate(
                     datetime.date(
                         max(year, participant.birth_year), int(rng.integers(1, 13)), int(rng.integers(1, 29))
                     ).isoformat(),
+                    recorded,
                 )
             )
         for number, (material, share, temperature, most) in enumerate(MATERIALS[spec.code], start=1):
@@ -307,9 +323,56 @@ def _populate(
                 samples.append(
                     (pid, label, material.value, temperature.value, int(rng.integers(0, most + 1)))
                 )
-    _insert(Diagnosis, ("participant_id", "code", "category", "chapter", "diagnosed_on"), diagnoses)
+    _insert(
+        Diagnosis, ("participant_id", "code", "category", "chapter", "diagnosed_on", "recorded_at"), diagnoses
+    )
     _insert(Sample, ("participant_id", "label", "material_type", "storage_temperature", "aliquots"), samples)
+    _covid19(spec, [ids[p.pseudonym] for p in participants], np.random.default_rng([SEED, number, 1]))
     return size
+
+
+def _recorded(year: int) -> datetime.datetime:
+    """When a demo participant entered the records: the end of their enrolment year."""
+    return timezone.make_aware(datetime.datetime(min(year, 2020), 12, 31, 12))
+
+
+def _covid19(spec: DemoCollection, ids: list[int], rng: np.random.Generator) -> None:
+    """COVID-19 follow-up (BBJ's clinical-information updates): about one participant in twenty-five had an
+    infection in 2020–2022, recorded by the hospital a month later with its WHO clinical progression scale;
+    one in ten of those was corrected later (a more severe course found on review), so the records hold
+    two versions of it."""
+    if spec.biobank != "BBJ":
+        return
+    rows = []
+    for pid in ids:
+        if rng.random() >= 0.04:
+            continue
+        day = datetime.date(2020, 3, 1) + datetime.timedelta(days=int(rng.integers(0, 1_000)))
+        scale = int(rng.choice([1, 2, 3, 4, 5, 6, 7], p=[0.15, 0.35, 0.2, 0.12, 0.1, 0.05, 0.03]))
+        recorded = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=30), datetime.time(12))
+        )
+        if rng.random() < 0.1:
+            corrected = recorded + datetime.timedelta(days=200)
+            rows.append(_fact_row(pid, day, scale, recorded, superseded=corrected, reason="初回報告"))
+            rows.append(
+                _fact_row(pid, day, min(scale + 2, 9), corrected, reason="診療録の再確認で重症度を訂正")
+            )
+        else:
+            rows.append(_fact_row(pid, day, scale, recorded, reason="病院からの報告"))
+    columns = (
+        "participant_id", "kind", "key", "item", "valid_from", "value_number", "value_text", "unit",
+        "recorded_at", "superseded_at", "source", "reason",
+    )  # fmt: skip
+    _insert(ClinicalFact, columns, rows)
+
+
+def _fact_row(pid, day, scale, recorded, *, superseded=None, reason=""):
+    adapt = connection.ops.adapt_datetimefield_value
+    return (
+        pid, FactKind.COVID19.value, day.isoformat(), "", day.isoformat(), scale, "", "",
+        adapt(recorded), adapt(superseded) if superseded else None, FactSource.HOSPITAL.value, reason,
+    )  # fmt: skip
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -352,7 +415,7 @@ def load_biobank(say: Callable[[str], None] = print) -> None:
                 continue
             # One generator per collection, seeded by its place: each is the same whatever was loaded.
             rng = np.random.default_rng([SEED, number])
-            count = _populate(spec, collection, rng, panel)
+            count = _populate(spec, collection, rng, panel, number)
             say(f"  {collection}: {count:,} synthetic participants (of {spec.stated_size or 'n/a'} stated)")
         if panel:
             summary = link_dataset(dataset_id=PANEL_DATASET, biobank=biobanks["TMM"])

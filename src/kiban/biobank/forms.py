@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kiban.core.forms import IntegerField
 
 from .choices import DataType, MaterialType, Sex
-from .models import OLDEST_AGE, Collection, SavedSearch
+from .clinical import MOST_UPDATE_BYTES, AsOf, as_of_check
+from .models import OLDEST_AGE, Biobank, Collection, SavedSearch
 
 MOST_TREE_CHARACTERS = 4_000
 
@@ -51,6 +52,18 @@ class SearchForm(forms.Form):
         max_length=20,
         help_text=_("NOT: leaves these out."),
     )
+    recorded_on = forms.DateField(
+        label=_("As recorded on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Counts as the records stood at the end of that day; empty: today's records."),
+    )
+    true_on = forms.DateField(
+        label=_("Clinical facts true on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only diagnoses and clinical facts that were true that day; empty: at any time."),
+    )
     tree = forms.CharField(
         label=_("Further criteria (JSON)"),
         required=False,
@@ -85,7 +98,17 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("variant") and not cleaned.get("genome"):
             self.add_error("genome", _("Choose the dataset the variant is looked up in."))
+        for name in ("recorded_on", "true_on"):
+            try:
+                as_of_check(cleaned.get(name), None)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         return cleaned
+
+    def as_of(self) -> AsOf:
+        return AsOf(
+            recorded_on=self.cleaned_data.get("recorded_on"), true_on=self.cleaned_data.get("true_on")
+        )
 
     def criteria(self) -> dict[str, Any] | None:
         """The fields as one AND tree; None when nothing is asked."""
@@ -118,7 +141,47 @@ class SaveSearchForm(forms.ModelForm):
 
     class Meta:
         model = SavedSearch
-        fields = ["name"]
+        fields = ["name", "recorded_on", "true_on"]
+        widgets = {"recorded_on": forms.HiddenInput, "true_on": forms.HiddenInput}
+
+
+class UpdateUploadForm(forms.Form):
+    """A curator's file of clinical updates for one of the biobanks they curate."""
+
+    biobank = forms.ModelChoiceField(
+        label=_("Biobank"), queryset=Biobank.objects.none(), to_field_name="code"
+    )
+    file = forms.FileField(
+        label=_("File of updates (.csv or .tsv)"),
+        help_text=_("At most 10 MB; the format is described below."),
+    )
+
+    def __init__(self, *args, biobanks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["biobank"].queryset = biobanks
+        if len(biobanks) == 1:
+            self.fields["biobank"].initial = biobanks[0].code
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MOST_UPDATE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB: split it."))
+        return upload
+
+
+class TimelineForm(forms.Form):
+    """Opens a participant's timeline by the biobank's pseudonymous id."""
+
+    biobank = forms.ModelChoiceField(
+        label=_("Biobank"), queryset=Biobank.objects.none(), to_field_name="code"
+    )
+    participant = forms.CharField(label=_("Pseudonymous id"), max_length=60)
+
+    def __init__(self, *args, biobanks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["biobank"].queryset = biobanks
+        if len(biobanks) == 1:
+            self.fields["biobank"].initial = biobanks[0].code
 
 
 def _json_or_none(text: str):

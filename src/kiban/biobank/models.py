@@ -3,6 +3,8 @@ with their diagnoses, samples and data, the link to the genome panel's samples, 
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,12 +13,22 @@ from kiban.core.icd10 import validate_icd10
 from kiban.core.language import is_japanese
 from kiban.core.models import Organisation, User
 
-from .choices import CollectionKind, MaterialType, Sex, StorageTemperature
+from .choices import (
+    CollectionKind,
+    FactKind,
+    FactSource,
+    MaterialType,
+    Sex,
+    StorageTemperature,
+    UpdateState,
+)
 
 # Years of birth and ages the platform accepts: anyone alive or recently deceased.
 EARLIEST_BIRTH_YEAR = 1880
 OLDEST_AGE = 130
 MOST_ALIQUOTS = 100_000
+WHO_SCALE_MAX = 10  # the WHO clinical progression scale of COVID-19: 0 uninfected … 10 dead
+MOST_UPDATE_LINES = 50_000
 
 
 class Biobank(models.Model):
@@ -117,6 +129,12 @@ class Participant(models.Model):
     has_mri = models.BooleanField(_("MRI"), default=False)
     has_questionnaire = models.BooleanField(_("questionnaire"), default=False)
     has_clinical_records = models.BooleanField(_("clinical records"), default=False)
+    recorded_at = models.DateTimeField(
+        _("recorded"),
+        default=timezone.now,
+        db_default=Now(),
+        help_text=_("When the participant entered the platform's records (as-of queries count from here)."),
+    )
 
     class Meta:
         ordering = ["biobank", "pseudonym"]
@@ -134,9 +152,90 @@ class Participant(models.Model):
         return f"{self.biobank_id}:{self.pseudonym}"
 
 
-class Diagnosis(models.Model):
+class ClinicalUpdate(models.Model):
+    """A curator's file of clinical updates for their biobank: checked whole and shown as a preview, then
+    applied in one transaction on confirmation (or discarded). The checked lines are kept, so that what is
+    applied is what was previewed."""
+
+    biobank = models.ForeignKey(
+        Biobank, on_delete=models.PROTECT, related_name="clinical_updates", verbose_name=_("biobank")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=10, choices=UpdateState.choices, default=UpdateState.PREVIEWED
+    )
+    lines = models.JSONField(_("checked lines"), default=list)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("clinical update")
+        verbose_name_plural = _("clinical updates")
+
+    def __str__(self) -> str:
+        return f"{self.biobank.code}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("biobank:update-detail", args=[self.pk])
+
+
+CURRENT = models.Q(superseded_at__isnull=True, retracted=False)
+
+
+class Versioned(models.Model):
+    """A clinical fact kept bitemporally: when it was true (valid time: from the model's VALID_FROM field to
+    `valid_until`, exclusive; an empty start means "since before anything recorded") and when it was
+    recorded (record time: from `recorded_at` until a later version `superseded_at` it). A correction adds a
+    version and closes the record time of the one it replaces; no value is ever overwritten. A retraction is
+    a version that says the fact was entered in error. Each version says where it came from, who entered it
+    and why."""
+
+    VALID_FROM = "valid_from"
+
+    valid_until = models.DateField(_("true until"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, db_default=Now())
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    retracted = models.BooleanField(_("entered in error"), default=False, db_default=False)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=FactSource.choices,
+        default=FactSource.IMPORT,
+        db_default=FactSource.IMPORT,
+    )
+    entered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True, db_default="")
+    update = models.ForeignKey(
+        ClinicalUpdate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clinical update"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Diagnosis(Versioned):
     """An ICD-10 (WHO 2019) diagnosis of a participant (MIABIS Diagnosis), with the date made when known; the
-    category and chapter are kept beside the code so that "J45 and its descendants" is one indexed test."""
+    category and chapter are kept beside the code so that "J45 and its descendants" is one indexed test.
+    Versioned (see Versioned): one current version per participant and code."""
+
+    VALID_FROM = "diagnosed_on"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("participant")
@@ -147,20 +246,82 @@ class Diagnosis(models.Model):
     diagnosed_on = models.DateField(_("date of diagnosis"), null=True, blank=True)
 
     class Meta:
-        ordering = ["participant", "code"]
+        ordering = ["participant", "code", "recorded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["participant", "code"], name="biobank_diagnosis_unique")
+            models.UniqueConstraint(
+                fields=["participant", "code"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="biobank_diagnosis_current_unique",
+            )
         ]
         indexes = [
             models.Index(fields=["category", "participant"], name="biobank_diag_category"),
             models.Index(fields=["chapter", "participant"], name="biobank_diag_chapter"),
             models.Index(fields=["code", "participant"], name="biobank_diag_code"),
+            # The search's usual question (today's record): answered from the index alone.
+            models.Index(fields=["category", "participant"], condition=CURRENT, name="biobank_diag_cat_now"),
         ]
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
 
     def __str__(self) -> str:
         return self.code
+
+
+class ClinicalFact(Versioned):
+    """Clinical follow-up of a participant other than a diagnosis: a COVID-19 infection (with the WHO
+    clinical progression scale), a vaccination, a medication, a laboratory value or the vital status.
+    `key` tells the versions of one fact from another fact of the same kind (see clinical.fact_key)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="clinical_facts", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FactKind.choices)
+    key = models.CharField(_("key"), max_length=160)
+    item = models.CharField(_("item"), max_length=120, blank=True)
+    valid_from = models.DateField(_("true from"), null=True, blank=True)
+    value_number = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    value_text = models.CharField(_("value (text)"), max_length=120, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["participant", "kind", "key", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "kind", "key"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="biobank_fact_current_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=FactKind.DIAGNOSIS), name="biobank_fact_not_diagnosis"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "item", "participant"], name="biobank_fact_kind"),
+        ]
+        verbose_name = _("clinical fact")
+        verbose_name_plural = _("clinical facts")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item}".strip()
+
+
+class TimelineView(models.Model):
+    """Who opened a participant's timeline, when: the biobank's curators see who looked."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="timeline_views", verbose_name=_("participant")
+    )
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("viewer"))
+    viewed_at = models.DateTimeField(_("viewed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("timeline view")
+        verbose_name_plural = _("timeline views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class Sample(models.Model):
@@ -247,6 +408,12 @@ class SavedSearch(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     criteria = models.JSONField(_("criteria"))
+    recorded_on = models.DateField(
+        _("as recorded on"), null=True, blank=True, help_text=_("Counts as the records stood that day.")
+    )
+    true_on = models.DateField(
+        _("as true on"), null=True, blank=True, help_text=_("Clinical facts as they were true that day.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -34,6 +34,12 @@ rules.add_perm("biobank.view_exact_counts", is_signed_in & curates_biobank)
 rules.add_perm("biobank.view_savedsearch", may_search & is_own)
 rules.add_perm("biobank.delete_savedsearch", may_search & is_own)
 
+# Clinical updates (files of versioned clinical facts) and a participant's timeline: the biobank's own
+# curators only (the timeline records who looked). The updates desk: anyone curating a biobank.
+rules.add_perm("biobank.update_clinical", is_signed_in & curates_biobank)
+rules.add_perm("biobank.view_timeline", is_signed_in & curates_biobank)
+rules.add_perm("biobank.view_clinicalupdate", is_signed_in & has_role(Role.BIOBANK_CURATOR))
+
 # Beacon v2 /individuals and /biosamples: yes/no to anyone, counts to signed-in users, records to nobody.
 rules.add_perm("biobank.beacon_boolean", rules.always_allow)
 rules.add_perm("biobank.beacon_count", is_signed_in)
@@ -47,6 +53,9 @@ register_refusals(
         "biobank.view_exact_counts": _("Only the biobank's own curators see its exact counts."),
         "biobank.beacon_count": _("Sign in to get counts of individuals and biosamples from the Beacon."),
         "biobank.view_savedsearch": _("You may open only your own saved searches."),
+        "biobank.update_clinical": _("Only the biobank's own curators may update its clinical information."),
+        "biobank.view_timeline": _("Only the biobank's own curators may open a participant's timeline."),
+        "biobank.view_clinicalupdate": _("Only biobank curators may open the clinical updates."),
         "biobank.delete_savedsearch": _("You may delete only your own saved searches."),
     }
 )

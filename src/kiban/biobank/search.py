@@ -21,6 +21,7 @@ from kiban.genome import selectors as genome_selectors
 from kiban.genome.datasets import all_datasets, dataset_or_404
 
 from .choices import MaterialType
+from .clinical import NOW, AsOf, participants_as_of
 from .criteria import CriteriaError, GenomeAccess, as_filter, known_codes, normalise
 from .models import Biobank, Collection, Participant, Sample
 
@@ -107,6 +108,7 @@ class SearchResult:
     biobanks: list[BiobankRow]
     materials: list[Cell]
     budget_left: int
+    as_of: AsOf = NOW
 
     def chart(self) -> Chart:
         """Participants per collection, as shown (a masked count drawn as nothing, written "<10")."""
@@ -132,14 +134,31 @@ def _exact_biobank_ids(user) -> set[int]:
     return {b.pk for b in Biobank.objects.all() if user.has_perm("biobank.view_exact_counts", b)}
 
 
-def search_run(*, tree: Any, user, address: str | None) -> SearchResult:
+def matching(criteria: dict[str, Any], *, genome: GenomeAccess, as_of: AsOf = NOW):
+    """The participants matching a normalised tree as the records stood (a queryset, never shown)."""
+    return Participant.objects.filter(
+        participants_as_of(as_of), as_filter(criteria, genome=genome, as_of=as_of)
+    )
+
+
+def search_question(criteria: dict[str, Any], as_of: AsOf, **more: Any) -> str:
+    """The disclosure question of a search (today's records: the criteria alone, as before as-of existed)."""
+    if as_of.is_now and not more:
+        return disclosure.question_of(SCOPE, criteria)
+    return disclosure.question_of(
+        SCOPE, {"criteria": criteria, **({"as_of": as_of.key()} if not as_of.is_now else {}), **more}
+    )
+
+
+def search_run(*, tree: Any, user, address: str | None, as_of: AsOf = NOW) -> SearchResult:
     """Counts of the participants matching the criteria tree: in all, per biobank and collection, and per
-    material type, as the user may see them. Raises CriteriaError for an unreadable tree and
-    disclosure.QueryBudgetExhausted when the user has asked too many different questions."""
+    material type, as the user may see them, as the records stood on `as_of`. Raises CriteriaError for an
+    unreadable tree and disclosure.QueryBudgetExhausted when the user has asked too many different
+    questions (another as-of day is another question)."""
     genome = genome_access(user)
     criteria = normalise(tree, genome=genome, codes=known_codes())
     caller = disclosure.caller_of(user=user, address=address)
-    budget_left = disclosure.budget_spend(caller=caller, question=disclosure.question_of(SCOPE, criteria))
+    budget_left = disclosure.budget_spend(caller=caller, question=search_question(criteria, as_of))
     exact_ids = _exact_biobank_ids(user)
 
     def cell(key: str, label: str, count: int, *, exact: bool = False) -> Cell:
@@ -152,13 +171,13 @@ def search_run(*, tree: Any, user, address: str | None) -> SearchResult:
                 precision=disclosure.EXACT,
             )
         else:
-            question = disclosure.question_of(SCOPE, {"criteria": criteria, "cell": key})
+            question = search_question(criteria, as_of, cell=key)
             shown = disclosure.count_disclose(
                 count=count, caller=caller, question=question, zero_is_public=False
             )
         return Cell(key=key, label=label, shown=shown, exact=exact)
 
-    matched = Participant.objects.filter(as_filter(criteria, genome=genome))
+    matched = matching(criteria, genome=genome, as_of=as_of)
     per_collection = dict(matched.order_by().values_list("collection").annotate(n=Count("pk")))
     per_material = dict(
         Sample.objects.filter(participant__in=matched.values("pk"), aliquots__gt=0)
@@ -194,4 +213,5 @@ def search_run(*, tree: Any, user, address: str | None) -> SearchResult:
         biobanks=list(rows.values()),
         materials=materials,
         budget_left=budget_left,
+        as_of=as_of,
     )
