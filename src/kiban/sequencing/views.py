@@ -34,6 +34,12 @@ def progress(request):
     return render(
         request,
         "sequencing/progress.html",
-        {"standings": selectors.standings(), "figures": selectors.figures(), "form": form},
+        {
+            "standings": selectors.standings(),
+            "figures": selectors.figures(),
+            "form": form,
+            "funded_plans": (plans := selectors.funded_plans()),
+            "funded_totals": selectors.funded_totals(plans),
+        },
         status=status,
     )
