@@ -73,3 +73,68 @@ def test_researcher_counts_asthma_carriers_per_biobank_then_runs_an_association(
         # Nobody carries the other variant: zero is shown, as only counts of 1 to 9 are masked here.
         expect(_row(page, "variants", "1-2000-C-T").locator("td").nth(1)).to_have_text("0")
         expect(page.locator("#association svg").first).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_curator_uploads_clinical_updates_and_counts_change_only_after_them(page, cross_search, language):
+    """BBJ-style clinical updates: TMM's curator uploads thirteen COVID-19 infections, one refused in the
+    preview; fixed, the file is applied; the count of severe COVID-19 is 13 on today's records and 0 as
+    recorded yesterday, while the asthma count as recorded yesterday is still the 31 the records held."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kiban.biobank.models import Diagnosis, Participant
+
+    then = timezone.now() - datetime.timedelta(days=30)
+    Participant.objects.update(recorded_at=then)
+    Diagnosis.objects.update(recorded_at=then)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    lines = "".join(f"P{n:03d},covid19,,5,,2022-02-{n:02d},,hospital,,\n" for n in range(1, 13))
+    lines += "P013,covid19,,12,,2022-02-13,,hospital,,\n"  # beyond the scale: rejected with the reason
+    header = "participant,kind,item,value,unit,date,until,source,action,reason\n"
+
+    log_in_reading(page, cross_search, "biobank_curator", language)
+    with translation.override(language):
+        main_nav(page, language).get_by_role("link", name=tr("Clinical updates", language)).click()
+        upload = page.locator("#upload-form")
+        upload.locator("#id_file").set_input_files(
+            files=[{"name": "covid.csv", "mimeType": "text/csv", "buffer": (header + lines).encode()}]
+        )
+        upload.get_by_role("button", name=tr("Check and preview", language)).click()
+        expect(page.locator("#count-new")).to_have_text("12")
+        expect(page.locator("#count-rejected")).to_have_text("1")
+        expect(page.locator("#lines tr.line-rejected")).to_contain_text("P013")
+        expect(page.locator("#apply")).to_have_count(0)  # a file with a rejected line cannot be applied
+
+        lines = lines.replace(",12,", ",4,")
+        page.get_by_role("link", name=tr("Clinical updates", language)).first.click()
+        page.locator("#id_file").set_input_files(
+            files=[{"name": "covid-fixed.csv", "mimeType": "text/csv", "buffer": (header + lines).encode()}]
+        )
+        page.get_by_role("button", name=tr("Check and preview", language)).click()
+        expect(page.locator("#count-new")).to_have_text("13")
+        page.locator("#apply").click()
+        expect(page.locator("#update-state")).to_contain_text(tr("Applied", language))
+
+        def count(tree: str, recorded_on: str = "") -> None:
+            main_nav(page, language).get_by_role("link", name=tr("Biobank cross-search", language)).click()
+            form = page.locator("#search-form")
+            form.locator("#id_collection").select_option("TMM")
+            form.locator("#id_tree").fill(tree)
+            if recorded_on:
+                form.locator("#id_recorded_on").fill(recorded_on)
+            form.get_by_role("button", name=tr("Search", language), exact=True).click()
+            expect(page.locator("#as-of")).to_be_visible()
+            return _row(page, "counts", "TMM").first.locator("td.num")
+
+        expect(count('{"covid19": {"min_scale": 4}}')).to_have_text("13")
+        expect(page.locator("#as-of")).to_have_text(tr("As recorded today.", language))
+        expect(count('{"covid19": {"min_scale": 4}}', yesterday)).to_have_text("0")
+        expect(page.locator("#as-of")).to_contain_text(yesterday)
+        expect(count('{"disease": "J45"}', yesterday)).to_have_text("31")
+
+        # The participant's timeline shows the version, its source and who entered it; opening it is recorded.
+        page.goto(cross_search + "/biobank/participants/TMM/P001/")
+        expect(page.locator("#timeline")).to_contain_text(tr("WHO scale %(scale)s", language) % {"scale": 5})
+        expect(page.locator("#viewers li")).to_have_count(1)

@@ -4,8 +4,8 @@ table or from Beacon v2 / Phenopackets-style JSON; `kiban biobank import` runs i
 The whole file is read and checked before anything is written: every problem is named by file, line and
 column (a JSON file: by the path of the value, e.g. individuals[3].sex), and a file with any problem
 changes nothing. An import adds participants, diagnoses and samples and updates the values of those it names
-again; it never deletes. Importing the same file twice changes nothing (the second run writes nothing, not
-even its import record).
+again (a diagnosis given a new date gets a new version, as clinical updates do); it never deletes.
+Importing the same file twice changes nothing (the second run writes nothing, not even its import record).
 
 CSV / TSV (a header line, then one participant per line; comma-separated for .csv, tab-separated otherwise):
 
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kiban.core.icd10 import icd10_category, icd10_chapter, normalise_icd10, validate_icd10
@@ -579,28 +580,36 @@ def _diagnoses(rows: list[Row], ids: dict[str, int]) -> int:
     wanted = {(ids[row.pseudonym], code): date for row in rows for code, date in row.diagnoses.items()}
     stored = {
         (d.participant_id, d.code): d
-        for d in Diagnosis.objects.filter(participant_id__in=[ids[row.pseudonym] for row in rows])
-    }
-    new = [
-        Diagnosis(
-            participant_id=pid,
-            code=code,
-            category=icd10_category(code),
-            chapter=icd10_chapter(code),
-            diagnosed_on=date,
+        for d in Diagnosis.objects.filter(
+            participant_id__in=[ids[row.pseudonym] for row in rows], superseded_at__isnull=True
         )
-        for (pid, code), date in wanted.items()
-        if (pid, code) not in stored
-    ]
-    changed = []
-    for key, date in wanted.items():
-        diagnosis = stored.get(key)
-        if diagnosis is not None and date is not None and diagnosis.diagnosed_on != date:
-            diagnosis.diagnosed_on = date
-            changed.append(diagnosis)
+    }
+    now = timezone.now()
+    new, superseded = [], []
+    for (pid, code), date in wanted.items():
+        diagnosis = stored.get((pid, code))
+        if (
+            diagnosis is not None
+            and not diagnosis.retracted
+            and (date is None or diagnosis.diagnosed_on == date)
+        ):
+            continue
+        if diagnosis is not None:  # a new date (or a retracted diagnosis given again): a new version
+            superseded.append(diagnosis.pk)
+        new.append(
+            Diagnosis(
+                participant_id=pid,
+                code=code,
+                category=icd10_category(code),
+                chapter=icd10_chapter(code),
+                diagnosed_on=date if date is not None or diagnosis is None else diagnosis.diagnosed_on,
+                recorded_at=now,
+            )
+        )
+    for start in range(0, len(superseded), BATCH):
+        Diagnosis.objects.filter(pk__in=superseded[start : start + BATCH]).update(superseded_at=now)
     Diagnosis.objects.bulk_create(new, batch_size=BATCH)
-    Diagnosis.objects.bulk_update(changed, ["diagnosed_on"], batch_size=BATCH)
-    return len(new) + len(changed)
+    return len(new)
 
 
 def _samples(rows: list[Row], ids: dict[str, int]) -> int:
