@@ -155,3 +155,31 @@ def score(round_, values: list[int]) -> None:
 
 def after_close(world: World) -> datetime.date:
     return world.analysis_call.call.closes_on + datetime.timedelta(days=1)
+
+
+def close_call(world: World) -> None:
+    """Moves the call's window into the past, as if its closing day had gone by."""
+    from kiban.submissions.models import Call
+
+    today = timezone.localdate()
+    Call.objects.filter(pk=world.analysis_call.call_id).update(
+        opens_on=today - datetime.timedelta(days=20), closes_on=today - datetime.timedelta(days=1)
+    )
+
+
+def reviewed_call(world: World) -> list:
+    """Three submitted proposals, reviewed (5, 4 and 3), and the call closed."""
+    first = proposal(world, samples=30, title="一位の全ゲノム解析")
+    second = proposal(
+        world, user=world.rival, sample_set=world.rival_set, samples=25, title="二位の全ゲノム解析"
+    )
+    third = proposal(world, assay="snp_array", samples=40, title="三位のSNPアレイ解析")
+    services.call_reviews_open(
+        analysis_call=world.analysis_call, reviewers=world.reviewers, per_round=2, actor=world.officer
+    )
+    from kiban.analysis_funding import selectors
+
+    for made, value in ((first, 5), (second, 4), (third, 3)):
+        score(selectors.review_round(made), [value, value])
+    close_call(world)
+    return [first, second, third]
