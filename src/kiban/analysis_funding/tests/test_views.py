@@ -161,3 +161,24 @@ def test_navigation_shows_the_proposals_to_researchers_and_officers_only(world, 
 
     curator = user_with_role("biobank_curator")
     assert "/biobank/analysis-calls/proposals/" not in [url for url, _label in navigation_for(curator)]
+
+
+def test_reviewers_score_only_what_they_are_assigned_and_conflicted_ones_nothing(world):
+    from kiban.analysis_funding import services
+    from kiban.reviews.services import reviewer_assign
+
+    first = w.proposal(world, samples=10)
+    services.call_reviews_open(
+        analysis_call=world.analysis_call, reviewers=world.reviewers[:1], per_round=1, actor=world.officer
+    )
+    round_ = selectors.review_round(first)
+    assignment = round_.assignments.get()
+    # Another researcher is not assigned: refused
+    assert signed_in(world.rival).get(assignment.get_absolute_url()).status_code == 403
+    # The proposer's colleague, assigned by hand, is detected as conflicted and sees nothing
+    conflicted = reviewer_assign(round=round_, reviewer=world.colleague, actor=world.officer)
+    assert conflicted.is_conflicted
+    assert signed_in(world.colleague).get(conflicted.get_absolute_url()).status_code == 403
+    # The assigned reviewer scores
+    page = signed_in(assignment.reviewer).get(assignment.get_absolute_url())
+    assert page.status_code == 200
