@@ -69,7 +69,7 @@ def test_officer_allocates_the_budget_and_the_sequencing_progress_shows_it(page,
         expect(page.locator("#funded tbody tr")).to_have_count(2)
 
 
-def test_the_allocation_page_fits_a_phone(phone_page, reviewed_call):
+def test_the_allocation_page_fits_a_phone(phone_page, reviewed_call, screenshot_dir):
     from kiban.analysis_funding import services
 
     world = reviewed_call["world"]
@@ -81,3 +81,4 @@ def test_the_allocation_page_fits_a_phone(phone_page, reviewed_call):
     expect(phone_page.locator("#allocation tbody tr")).to_have_count(3)
     expect(phone_page.locator("#budget-use")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone_page.screenshot(path=str(screenshot_dir / "analysis-funding-allocation-phone.png"), full_page=True)

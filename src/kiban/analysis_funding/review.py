@@ -47,7 +47,10 @@ class ProposalAdapter:
         return f"{facts}\n\n{target.scientific_case}"
 
     def applicant_label(self, target: Proposal) -> str:
-        return f"{target.created_by} ({target.organisation.name})"
+        return _("%(name)s (%(organisation)s)") % {
+            "name": target.created_by,
+            "organisation": target.organisation.name,
+        }
 
     def applicant_users(self, target: Proposal) -> list[User]:
         return target.applicant_users()

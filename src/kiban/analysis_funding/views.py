@@ -1,6 +1,8 @@
 """Pages of analysis funding: calls with their assays and costs (public), proposals, the review's start,
 and the allocation with its rationale, chart of budget use and the approve/publish buttons."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kiban.core.charts import StackedBar, stacked_bar_chart
@@ -336,6 +339,7 @@ def proposal_detail(request, pk: int):
             "proposal": proposal,
             "analysis_call": analysis_call,
             "counts": counts,
+            "criteria_text": json.dumps(proposal.sample_set_criteria, ensure_ascii=False),
             "counts_problem": counts_problem,
             "material": selectors.offer_for(analysis_call, proposal.assay),
             "line": line,
@@ -388,7 +392,7 @@ def budget_chart(allocation, rows):
     series = [_("Allocated"), _("Requested, not funded"), _("Left in the budget")]
     bars = [
         StackedBar(
-            _("Budget"),
+            pgettext("money", "Budget"),
             [allocated, 0, allocation.budget_yen - allocated],
             format_yen(allocation.budget_yen),
         )
