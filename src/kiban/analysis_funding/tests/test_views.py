@@ -182,3 +182,59 @@ def test_reviewers_score_only_what_they_are_assigned_and_conflicted_ones_nothing
     # The assigned reviewer scores
     page = signed_in(assignment.reviewer).get(assignment.get_absolute_url())
     assert page.status_code == 200
+
+
+def test_the_officer_configures_the_call_and_its_assays(world):
+    officer = signed_in(world.officer)
+    assert officer.get(_call_url(world, "call-settings")).status_code == 200
+    answer = officer.post(
+        _call_url(world, "call-settings"),
+        {"budget_yen": "7000000", "funder": "government", "partial_funding": "on", "blind_review": "on",
+         "tie_break": "earlier_submission", "rubric": world.analysis_call.rubric_id},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    analysis_call = selectors.analysis_call(call_id=world.analysis_call.call_id)
+    assert (analysis_call.budget_yen, analysis_call.funder, analysis_call.partial_funding) == (
+        7_000_000,
+        "government",
+        True,
+    )
+    officer.post(
+        _call_url(world, "assay-set"),
+        {"assay": "proteome", "material": "plasma", "cost_per_sample_yen": "20000"},
+    )
+    analysis_call = selectors.analysis_call(call_id=world.analysis_call.call_id)
+    assert [o.assay for o in analysis_call.assays.all()] == ["proteome", "snp_array", "wgs"]
+    # Once a proposal is submitted the costs stay as they are, and the page says why
+    w.proposal(world, samples=5)
+    refused = officer.post(
+        _call_url(world, "assay-set"),
+        {"assay": "wgs", "material": "dna", "cost_per_sample_yen": "1"},
+        follow=True,
+    )
+    assert "Proposals have been submitted at the present assays and costs" in page_text(refused)
+
+
+def test_an_officer_opens_a_call_from_the_form(world):
+    officer = signed_in(world.officer)
+    assert officer.get(reverse("analysis_funding:call-create")).status_code == 200
+    answer = officer.post(
+        reverse("analysis_funding:call-create"),
+        {"title": "新公募", "title_en": "New call", "opens_on": "2027-04-01", "closes_on": "2027-05-31",
+         "budget_yen": "90000000", "funder": "company", "tie_break": "lower_request",
+         "rubric": world.analysis_call.rubric_id, "cost_wgs": "100000", "cost_wes": "50000"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    created = selectors.call_list().get(call__title="新公募")
+    assert {o.assay: (o.material, o.cost_per_sample_yen) for o in created.assays.all()} == {
+        "wgs": ("dna", 100_000),
+        "wes": ("dna", 50_000),
+    }
+    closed_before_open = officer.post(
+        reverse("analysis_funding:call-create"),
+        {"title": "逆", "title_en": "Backwards", "opens_on": "2027-05-31", "closes_on": "2027-04-01",
+         "budget_yen": "1", "funder": "company", "tie_break": "lower_request",
+         "rubric": world.analysis_call.rubric_id, "cost_wgs": "1"},
+    )  # fmt: skip
+    assert closed_before_open.status_code == 400
+    assert "A call cannot close before it opens." in page_text(closed_before_open)
