@@ -562,20 +562,26 @@ def _version(line: Line, *, update: ClinicalUpdate, actor, now: datetime.datetim
     )  # fmt: skip
 
 
+def _locked_preview(update: ClinicalUpdate) -> ClinicalUpdate:
+    """The file's row, locked until the transaction ends; StateConflict unless it is still a preview."""
+    update = (
+        ClinicalUpdate.objects.select_for_update(of=("self",)).select_related("biobank").get(pk=update.pk)
+    )
+    if update.state != UpdateState.PREVIEWED:
+        raise StateConflict(
+            _("This file is already %(state)s.") % {"state": update.get_state_display().lower()},
+            "illegal_transition",
+        )
+    return update
+
+
 def update_apply(*, update: ClinicalUpdate, actor) -> ClinicalUpdate:
     """Applies a previewed file in one transaction: each new or changed line adds a version (a changed one
     closes the record time of the version it replaces). Refused when the file has rejected lines, is no longer
     a preview, or the records changed since the preview."""
     require(actor, "biobank.update_clinical", update.biobank)
     with transaction.atomic():
-        update = (
-            ClinicalUpdate.objects.select_for_update(of=("self",)).select_related("biobank").get(pk=update.pk)
-        )
-        if update.state != UpdateState.PREVIEWED:
-            raise StateConflict(
-                _("This file is already %(state)s.") % {"state": update.get_state_display().lower()},
-                "illegal_transition",
-            )
+        update = _locked_preview(update)
         if update.rejected:
             raise ValidationError(
                 _("%(count)s lines are rejected: correct the file and upload it again.")
@@ -625,14 +631,7 @@ def update_discard(*, update: ClinicalUpdate, actor) -> ClinicalUpdate:
     """Leaves a previewed file unapplied for good."""
     require(actor, "biobank.update_clinical", update.biobank)
     with transaction.atomic():
-        update = (
-            ClinicalUpdate.objects.select_for_update(of=("self",)).select_related("biobank").get(pk=update.pk)
-        )
-        if update.state != UpdateState.PREVIEWED:
-            raise StateConflict(
-                _("This file is already %(state)s.") % {"state": update.get_state_display().lower()},
-                "illegal_transition",
-            )
+        update = _locked_preview(update)
         update.state = UpdateState.DISCARDED
         audited_save(update, actor=actor, reason=_("Clinical updates discarded"))
     return update
