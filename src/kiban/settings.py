@@ -210,6 +210,9 @@ KIBAN_DISCLOSURE_NOISE_SCALE = float(os.environ.get("KIBAN_DISCLOSURE_NOISE_SCAL
 KIBAN_DISCLOSURE_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_QUERY_BUDGET", 100))
 KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET = int(os.environ.get("KIBAN_DISCLOSURE_ANONYMOUS_QUERY_BUDGET", 30))
 KIBAN_DISCLOSURE_WINDOW_SECONDS = int(os.environ.get("KIBAN_DISCLOSURE_WINDOW_SECONDS", 3600))
+# Days a biobank may leave its part of an access request (分譲) unanswered before it is reminded and its desk
+# marks the part overdue (kiban/biobank_access/models.py: a value outside 1-365 falls back to 14).
+KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = os.environ.get("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "14")
 
 # E-mail: printed on the console in development, sent through the SMTP relay KIBAN_EMAIL_HOST in production.
 _email_backend = os.environ.get(

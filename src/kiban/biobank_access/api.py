@@ -4,11 +4,11 @@ steps. The same refusals as the pages: a researcher sees their own requests, a b
 parts addressed to their biobank."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -21,6 +21,9 @@ from . import selectors, services
 from .models import AccessPart, AccessRequest
 
 router = Router(tags=["biobank_access (S5)"])
+# A biobank's code (Biobank.code is at most 20 characters); a request goes to at most this many biobanks.
+BiobankCode = Annotated[str, Field(max_length=20)]
+MAX_BIOBANKS = 50
 
 
 class EventOut(Schema):
@@ -52,10 +55,12 @@ class RequestSummaryOut(Schema):
     id: int
     title: str
     organisation: str
-    state: str
-    overall: str
+    state: str | None = Field(
+        description="The request's own state: for its researcher only (it follows every biobank's part)."
+    )
+    overall: str = Field(description="Read from the parts the caller sees (a curator: their biobank's only).")
     submitted_at: datetime.datetime | None
-    biobanks: list[str]
+    biobanks: list[str] = Field(description="The biobanks of the parts the caller sees.")
 
 
 class RequestOut(RequestSummaryOut):
@@ -94,13 +99,13 @@ class RequestFieldsIn(Schema):
 
 class RequestIn(RequestFieldsIn):
     saved_search_id: Id
-    biobanks: list[str]
+    biobanks: list[BiobankCode] = Field(max_length=MAX_BIOBANKS)
     title: str
 
 
 class RequestChangeIn(RequestFieldsIn):
     title: str
-    biobanks: list[str] | None = None
+    biobanks: list[BiobankCode] | None = Field(None, max_length=MAX_BIOBANKS)
 
 
 class WithdrawIn(Schema):
@@ -122,7 +127,7 @@ def _event(event) -> dict:
     }
 
 
-def _part(part: AccessPart) -> dict:
+def _part(part: AccessPart, in_force: set[str] | None = None) -> dict:
     return {
         "id": part.pk,
         "request_id": part.request_id,
@@ -136,18 +141,32 @@ def _part(part: AccessPart) -> dict:
         "moved_at": part.moved_at,
         "age_days": part.age_days(),
         "overdue": part.is_overdue(),
-        "agreements_missing": services.missing_agreements(part) if part.state == "approved" else [],
+        "agreements_missing": services.missing_agreements(part, in_force) if part.state == "approved" else [],
         "timeline": [_event(e) for e in selectors.timeline(part=part)],
     }
 
 
-def _summary(access: AccessRequest) -> dict:
-    parts = list(access.parts.all())
+class PartRows(Rows):
+    """The parts of one page, with the agreements in force about them read in one query."""
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            return self[window : window + 1][0]
+        parts = list(self.queryset[window])
+        kinds = selectors.in_force_kinds([p for p in parts if p.state == "approved"])
+        return [_part(p, kinds.get(p.pk, set())) for p in parts]
+
+
+def _summary(
+    access: AccessRequest, parts: list[AccessPart] | None = None, *, is_applicant: bool = True
+) -> dict:
+    """The request in short, from the parts the caller sees (the researcher's list: all of them)."""
+    parts = list(access.parts.all()) if parts is None else parts
     return {
         "id": access.pk,
         "title": access.title,
         "organisation": access.organisation.name,
-        "state": access.state,
+        "state": access.state if is_applicant else None,
         "overall": str(selectors.overall_of(access, parts)),
         "submitted_at": access.submitted_at,
         "biobanks": [p.biobank.code for p in parts],
@@ -159,13 +178,11 @@ def _request_out(request, pk: int) -> dict:
     require(request.user, "biobank_access.view_accessrequest", access)
     user = request.user
     is_applicant = user.has_perm("biobank_access.submit_accessrequest", access)
-    parts = [
-        p
-        for p in access.parts.select_related("biobank")
-        if is_applicant or user.has_perm("biobank_access.view_accesspart", p)
-    ]
+    parts = selectors.visible_parts(
+        user=user, request=access, parts=list(access.parts.select_related("biobank"))
+    )
     return {
-        **_summary(access),
+        **_summary(access, parts, is_applicant=is_applicant),
         "search_name": access.search_name,
         "criteria": access.criteria,
         "total_shown": access.total_shown if is_applicant else "",
@@ -236,7 +253,7 @@ def request_create(request, payload: RequestIn):
 )
 @paginate(Page)
 def part_list(request):
-    return Rows(selectors.part_list(user=request.user), _part)
+    return PartRows(selectors.part_list(user=request.user), _part)
 
 
 @router.get("/parts/{part_id}", response=responses(PartOut, 403, 404), summary="One part of a request")

@@ -29,8 +29,10 @@ class PartState(models.TextChoices):
 ENDED_PART_STATES = (PartState.UNAVAILABLE, PartState.DECLINED, PartState.PROVIDED, PartState.WITHDRAWN)
 # Decided by the biobank: the request is decided once every part is (approved ones count as decided).
 DECIDED_PART_STATES = (PartState.UNAVAILABLE, PartState.DECLINED, PartState.APPROVED, PartState.PROVIDED)
-# The biobank owes the next step (the researcher owes it while access conditions are pending): reminders and
-# the desk's overdue marking count the days a part has waited in one of these.
+# The biobank owes the next step (the researcher owes it while access conditions are pending, and while an
+# approved part's agreement waits for their institution's signature: AccessPart.biobank_owes): reminders and
+# the desk's overdue marking count the days a part has waited in one of these since its last step (an
+# agreement sent or signed is a step).
 BIOBANK_OWES_STATES = (
     PartState.SUBMITTED,
     PartState.CHECKING,

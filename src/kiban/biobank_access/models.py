@@ -2,7 +2,6 @@
 and what it asks for; one part per biobank addressed, each with its own state machine and timeline."""
 
 import datetime
-import os
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from kiban.agreements.choices import AgreementState
+from kiban.agreements.models import Agreement
 from kiban.biobank.models import Biobank, SavedSearch
 from kiban.core.models import Attachment, Organisation, User
 from kiban.submissions.choices import SubmissionState
@@ -28,11 +29,9 @@ DEFAULT_REMINDER_DAYS = 14
 
 def reminder_days() -> int:
     """Days a biobank may leave a part unanswered before it is reminded and the desk marks it overdue: the
-    setting KIBAN_BIOBANK_ACCESS_REMINDER_DAYS, else the environment variable of that name, else 14; a value
-    that is not a whole number from 1 to 365 falls back to 14."""
-    value = getattr(settings, "KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", None)
-    if value is None:
-        value = os.environ.get("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
+    setting KIBAN_BIOBANK_ACCESS_REMINDER_DAYS (settings.py reads it from the environment); a value that is
+    not a whole number from 1 to 365 falls back to 14."""
+    value = getattr(settings, "KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
     try:
         days = int(value)
     except (TypeError, ValueError):
@@ -151,6 +150,24 @@ class AccessRequest(Submission):
         return None
 
 
+class AccessPartQuerySet(models.QuerySet):
+    def with_signature_pending(self) -> "AccessPartQuerySet":
+        """Each part annotated `signature_sent`: one of its agreements is sent and not yet signed (so the
+        researcher's institution, not the biobank, owes the next step of an approved part)."""
+        sent = Agreement.objects.about_model(AccessPart).filter(
+            object_id=models.OuterRef("pk"), state=AgreementState.SENT
+        )
+        return self.annotate(signature_sent=models.Exists(sent))
+
+    def biobank_owes(self) -> "AccessPartQuerySet":
+        """The parts whose biobank owes the next step (the rule of AccessPart.biobank_owes)."""
+        return (
+            self.with_signature_pending()
+            .filter(state__in=BIOBANK_OWES_STATES)
+            .exclude(state=P.APPROVED, signature_sent=True)
+        )
+
+
 class AccessPart(FSMModelMixin, models.Model):
     """The part of an access request addressed to one biobank: where it stands there, the access conditions
     the biobank indicated, the counts the researcher was shown for it, and the biobank's internal note.
@@ -178,6 +195,7 @@ class AccessPart(FSMModelMixin, models.Model):
     moved_at = models.DateTimeField(_("last step"), default=timezone.now)
     reminded_for = models.DateTimeField(_("reminded of the step of"), null=True, blank=True)
     history = HistoricalRecords()
+    objects = AccessPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("part of an access request")
@@ -202,8 +220,20 @@ class AccessPart(FSMModelMixin, models.Model):
         return self.state in ENDED_PART_STATES
 
     @property
+    def awaiting_signature(self) -> bool:
+        """An agreement of the (approved) part is sent and not yet signed: the researcher's institution owes
+        the signature. Read from the `signature_sent` annotation when the list has it."""
+        if "signature_sent" in self.__dict__:
+            return bool(self.__dict__["signature_sent"])
+        return Agreement.objects.about(self).filter(state=AgreementState.SENT).exists()
+
+    @property
     def biobank_owes(self) -> bool:
-        return self.state in BIOBANK_OWES_STATES
+        """The biobank owes the next step: in one of BIOBANK_OWES_STATES, except an approved part whose
+        agreement waits for the researcher's institution to sign it."""
+        if self.state not in BIOBANK_OWES_STATES:
+            return False
+        return not (self.state == P.APPROVED and self.awaiting_signature)
 
     def age_days(self, now: datetime.datetime | None = None) -> int:
         """Whole days since the part's last step."""

@@ -12,7 +12,7 @@ from kiban.reviews.models import Decision
 from . import services
 from .choices import CommitteeDecision, PartState
 from .models import AccessPart
-from .rules import is_part_curator
+from .rules import handles_part
 
 
 class AccessPartReview:
@@ -56,7 +56,8 @@ class AccessPartReview:
         return {pk for pk in (request.created_by_id, request.submitted_by_id) if pk}
 
     def can_manage(self, user: User, target: AccessPart) -> bool:
-        return is_part_curator.test(user, target)
+        # The part's biobank's curators, never the researcher who made the request (rules.handles_part).
+        return handles_part.test(user, target)
 
     def review_refusal(self, target: AccessPart) -> str | None:
         if target.state in (PartState.CONDITIONS_MET, PartState.UNDER_REVIEW):
@@ -71,12 +72,7 @@ class AccessPartReview:
             target.refresh_from_db()
 
     def apply_decision(self, target: AccessPart, decision: Decision) -> None:
-        services.part_decide(
-            part=target,
-            approve=decision.outcome == CommitteeDecision.APPROVE,
-            reason=decision.rationale,
-            actor=decision.decided_by,
-        )
+        services.part_decide(part=target, decision=decision)
 
     def url(self, target: AccessPart) -> str:
         return target.get_absolute_url()
@@ -89,4 +85,4 @@ class AccessPartAgreements:
     kinds = (AgreementKind.MTA, AgreementKind.DATA_USE)
 
     def can_manage(self, user: User, record: AccessPart) -> bool:
-        return is_part_curator.test(user, record)
+        return handles_part.test(user, record)

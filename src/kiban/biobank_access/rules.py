@@ -5,11 +5,13 @@ biobank's part; everyone else nothing."""
 import rules
 from django.utils.translation import gettext_lazy as _
 
+from kiban.biobank.rules import curates_biobank
 from kiban.core.choices import Role
 from kiban.core.permissions import register_refusals
 from kiban.core.rules import has_role, is_signed_in
 
 from . import selectors
+from .choices import PartState
 
 is_researcher = has_role(Role.RESEARCHER)
 
@@ -44,11 +46,12 @@ def is_addressed_curator(user, request) -> bool:
 @rules.predicate
 def is_part_curator(user, part) -> bool:
     """A curator of the biobank the (submitted) part is addressed to."""
-    return (
-        part is not None
-        and part.state != "draft"
-        and part.biobank_id in selectors.curated_biobank_ids(user=user)
-    )
+    return part is not None and part.state != PartState.DRAFT and curates_biobank(user, part.biobank)
+
+
+# Who handles a part (its steps, its committee's round, its agreement): its biobank's curators, except the
+# researcher who made the request, who may also be a curator there and never handles their own request.
+handles_part = is_part_curator & ~is_applicant
 
 
 @rules.predicate
@@ -63,12 +66,13 @@ rules.add_perm("biobank_access.change_accessrequest", is_signed_in & is_applican
 rules.add_perm("biobank_access.submit_accessrequest", is_signed_in & is_applicant)
 rules.add_perm("biobank_access.withdraw_accessrequest", is_signed_in & is_applicant)
 # The request's own lifecycle follows its parts: the curator whose step moves it moves it.
+handles_request = is_addressed_curator & ~is_applicant
 for verb in ("review", "decide", "start", "complete"):
-    rules.add_perm(f"biobank_access.{verb}_accessrequest", is_signed_in & is_addressed_curator)
+    rules.add_perm(f"biobank_access.{verb}_accessrequest", is_signed_in & handles_request)
 rules.add_perm("biobank_access.return_accessrequest", rules.always_deny)
 rules.add_perm("biobank_access.view_accesspart", is_signed_in & (is_applicant | is_part_curator))
-rules.add_perm("biobank_access.handle_accesspart", is_signed_in & is_part_curator)
-rules.add_perm("biobank_access.view_internal_note", is_signed_in & is_part_curator)
+rules.add_perm("biobank_access.handle_accesspart", is_signed_in & handles_part)
+rules.add_perm("biobank_access.view_internal_note", is_signed_in & handles_part)
 rules.add_perm("biobank_access.add_partmessage", is_signed_in & (is_applicant | is_part_curator))
 rules.add_perm("biobank_access.view_desk", is_signed_in & is_curator)
 
@@ -89,18 +93,13 @@ register_refusals(
         "biobank_access.withdraw_accessrequest": _(
             "Only the researcher who made it withdraws an access request."
         ),
-        "biobank_access.review_accessrequest": _(
-            "Only the curators of the biobanks addressed handle this request."
-        ),
-        "biobank_access.decide_accessrequest": _(
-            "Only the curators of the biobanks addressed handle this request."
-        ),
-        "biobank_access.start_accessrequest": _(
-            "Only the curators of the biobanks addressed handle this request."
-        ),
-        "biobank_access.complete_accessrequest": _(
-            "Only the curators of the biobanks addressed handle this request."
-        ),
+        **{
+            f"biobank_access.{verb}_accessrequest": _(
+                "Only the curators of the biobanks addressed handle this request, and never the researcher "
+                "who made it."
+            )
+            for verb in ("review", "decide", "start", "complete")
+        },
         "biobank_access.return_accessrequest": _(
             "An access request is not returned as a whole; each biobank answers its own part."
         ),
@@ -109,9 +108,13 @@ register_refusals(
             "request."
         ),
         "biobank_access.handle_accesspart": _(
-            "Only the curators of the biobank this part is addressed to handle it."
+            "Only the curators of the biobank this part is addressed to handle it, and never the researcher "
+            "who made the request."
         ),
-        "biobank_access.view_internal_note": _("Only the biobank's own curators read its internal note."),
+        "biobank_access.view_internal_note": _(
+            "Only the biobank's own curators read its internal note, and never the researcher who made the "
+            "request."
+        ),
         "biobank_access.add_partmessage": _(
             "Only the researcher and the curators of the biobank this part is addressed to write about it."
         ),

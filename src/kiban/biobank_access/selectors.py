@@ -3,10 +3,11 @@ requests, a biobank's curators the parts addressed to their biobank (never anoth
 
 from django.db import models
 
+from kiban.agreements.models import Agreement
 from kiban.biobank.models import Biobank
 from kiban.core.choices import Role
 from kiban.core.models import User
-from kiban.core.selectors import role_organisation_ids
+from kiban.core.selectors import active_users_with_role, role_organisation_ids
 
 from .choices import DECIDED_PART_STATES, ENDED_PART_STATES, Overall, PartState
 from .models import AccessPart, AccessRequest, PartEvent
@@ -24,13 +25,7 @@ def curated_biobank_ids(*, user: User) -> frozenset[int]:
 
 def biobank_curators(*, biobank: Biobank) -> list[User]:
     """Who hears of a part addressed to the biobank: its active curators."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=biobank.organisation_id,
-            memberships__role=Role.BIOBANK_CURATOR,
-        ).distinct()
-    )
+    return list(active_users_with_role(Role.BIOBANK_CURATOR, organisation_ids=[biobank.organisation_id]))
 
 
 def request_list(*, user: User) -> models.QuerySet[AccessRequest]:
@@ -54,6 +49,7 @@ def part_list(*, user: User) -> models.QuerySet[AccessPart]:
     curated = models.Q(biobank_id__in=curated_biobank_ids(user=user)) & ~models.Q(state=PartState.DRAFT)
     return (
         AccessPart.objects.filter(own | curated)
+        .with_signature_pending()
         .select_related("request__organisation", "request__created_by", "biobank__organisation")
         .prefetch_related(models.Prefetch("events", PartEvent.objects.select_related("actor")))
         .order_by("moved_at", "pk")
@@ -65,6 +61,7 @@ def desk_parts(*, user: User, open_only: bool = True) -> models.QuerySet[AccessP
     parts = (
         AccessPart.objects.filter(biobank_id__in=curated_biobank_ids(user=user))
         .exclude(state=PartState.DRAFT)
+        .with_signature_pending()
         .select_related("request__organisation", "request__created_by", "biobank__organisation")
         .order_by("moved_at", "pk")
     )
@@ -98,6 +95,28 @@ def overall_of(request: AccessRequest, parts: list[AccessPart] | None = None) ->
     if any(state != PartState.SUBMITTED for state in states):
         return Overall.IN_PROGRESS
     return Overall.SUBMITTED
+
+
+def in_force_kinds(parts: list[AccessPart]) -> dict[int, set[str]]:
+    """The kinds of agreement in force today about each of the parts, in one query."""
+    kinds: dict[int, set[str]] = {part.pk: set() for part in parts}
+    rows = (
+        Agreement.objects.about_model(AccessPart)
+        .in_force()
+        .filter(object_id__in=list(kinds))
+        .values_list("object_id", "kind")
+    )
+    for object_id, kind in rows:
+        kinds[object_id].add(kind)
+    return kinds
+
+
+def visible_parts(*, user: User, request: AccessRequest, parts: list[AccessPart]) -> list[AccessPart]:
+    """The applicant sees every part of their request; anyone else (a curator) only the parts they may
+    open, those addressed to the biobanks they curate."""
+    if user.has_perm("biobank_access.submit_accessrequest", request):
+        return parts
+    return [part for part in parts if user.has_perm("biobank_access.view_accesspart", part)]
 
 
 def all_decided(parts: list[AccessPart]) -> bool:

@@ -12,6 +12,7 @@ once every approved part has. The overall state shown to people is `selectors.ov
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,17 +27,21 @@ from kiban.biobank.criteria import CriteriaError
 from kiban.biobank.models import Biobank, SavedSearch
 from kiban.biobank.search import search_run
 from kiban.core.audit import audited_delete, audited_save
+from kiban.core.choices import Role
 from kiban.core.errors import StateConflict
-from kiban.core.inputs import InputError, check_text
+from kiban.core.inputs import InputError, check_text, whole_number
 from kiban.core.models import Organisation, User
 from kiban.core.permissions import require
+from kiban.core.selectors import role_organisation_ids
 from kiban.core.services import attachment_create, notification_send
+from kiban.reviews.choices import UNDECIDED_STATES
+from kiban.reviews.models import Decision, ReviewRound
 from kiban.reviews.services import review_rounds_cancel_for
 from kiban.submissions import services as lifecycle
 from kiban.submissions.choices import PENDING_STATES, SubmissionState
 
 from . import selectors
-from .choices import BIOBANK_OWES_STATES, PartState, PartStep
+from .choices import CommitteeDecision, PartState, PartStep
 from .models import (
     MAX_ALIQUOTS,
     MAX_PARTICIPANTS,
@@ -69,6 +74,8 @@ REQUEST_FIELDS = (
 )
 # States of the request in which its biobanks work on their parts.
 HANDLED_STATES = (*PENDING_STATES, S.ACCEPTED, S.IN_PROGRESS)
+# A part in one of these has been approved by its biobank's committee: the request can no longer be withdrawn.
+APPROVED_PART_STATES = (P.APPROVED, P.PROVIDED)
 
 
 def _locked(record):
@@ -92,12 +99,10 @@ def _text(value: str, *, limit: int | None = None) -> str:
 def _bounded(value, *, name: str, maximum: int) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-        raise ValidationError(
-            _("%(name)s is a whole number from 1 to %(max)s.") % {"name": name, "max": f"{maximum:,}"},
-            "range",
-        )
-    return value
+    try:
+        return whole_number(value, name=name, minimum=1, maximum=maximum)
+    except InputError as error:  # the same refusal as a form's, for callers other than a request
+        raise ValidationError(error.message, error.code) from error
 
 
 def _clean_fields(fields: dict) -> dict:
@@ -191,10 +196,10 @@ def request_create(
     biobank's part carries the counts the researcher is shown for it (under disclosure control)."""
     require(actor, "biobank_access.add_accessrequest")
     require(actor, "biobank.view_savedsearch", saved_search)
-    own = Organisation.objects.filter(memberships__user=actor, memberships__role="researcher")
+    own = role_organisation_ids(user=actor, role=Role.RESEARCHER)
     if organisation is None:
-        organisation = own.order_by("pk").first()
-    elif not own.filter(pk=organisation.pk).exists():
+        organisation = Organisation.objects.filter(pk__in=own).order_by("pk").first()
+    elif organisation.pk not in own:
         raise ValidationError(_("You request from an institution you are a researcher at."), "organisation")
     biobanks = _biobanks(biobanks)
     fields = _clean_fields(fields)
@@ -287,9 +292,12 @@ def _tell_researcher(part: AccessPart, step: str, note: str) -> None:
 def request_submit(*, request: AccessRequest, actor: User) -> AccessRequest:
     """The researcher sends the complete draft: each part goes to its biobank, whose curators are told of
     their own part only."""
+    require(actor, "biobank_access.submit_accessrequest", request)
     with transaction.atomic():
+        # The one lock order of the app: review rounds, then parts (by pk), then the request.
+        parts = list(_locked_parts(request))
         request = lifecycle.submission_submit(submission=_locked(request), actor=actor)
-        for part in request.parts.select_related("biobank").select_for_update(of=("self",)):
+        for part in parts:
             part.submit()
             part.moved_at = timezone.now()
             audited_save(part, actor=actor, reason=_("Sent to %(biobank)s") % {"biobank": part.biobank.code})
@@ -303,19 +311,50 @@ def request_submit(*, request: AccessRequest, actor: User) -> AccessRequest:
     return request
 
 
+def _locked_parts(request: AccessRequest):
+    return (
+        AccessPart.objects.filter(request_id=request.pk)
+        .select_related("biobank")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
+def _undecided_rounds(part_ids: list[int]):
+    return ReviewRound.objects.filter(
+        content_type=ContentType.objects.get_for_model(AccessPart),
+        object_id__in=part_ids,
+        state__in=UNDECIDED_STATES,
+    )
+
+
 def request_withdraw(*, request: AccessRequest, actor: User, reason: str = "") -> AccessRequest:
     """The researcher gives the request up while no biobank has approved its part; the open parts are
-    withdrawn with it, their review rounds cancelled, and each biobank hears of its own part."""
+    withdrawn with it, their review rounds cancelled, and each biobank hears of its own part.
+
+    Locks in the app's one order, that of a committee's decision and of a biobank's step (round → part →
+    request): the parts' undecided review rounds, then the parts, then the request; "approved" is read on
+    the locked parts, so a decision committed meanwhile is seen, and one still to come waits for this."""
+    require(actor, "biobank_access.withdraw_accessrequest", request)
     reason = _text(reason, limit=2000)
     with transaction.atomic():
-        request = _locked(request)
-        if request.parts.filter(state__in=[P.APPROVED, P.PROVIDED]).exists():
+        part_ids = list(AccessPart.objects.filter(request_id=request.pk).values_list("pk", flat=True))
+        locked_rounds = _undecided_rounds(part_ids).select_for_update(of=("self",)).order_by("pk")
+        rounds = set(locked_rounds.values_list("pk", flat=True))
+        parts = list(_locked_parts(request))
+        if set(_undecided_rounds(part_ids).values_list("pk", flat=True)) - rounds:
+            # A round was opened between the two locks: its decision would lock it before the part.
+            raise StateConflict(
+                _("A review round has just been opened on this request; reload the page and try again."),
+                "round_opened",
+            )
+        if any(part.state in APPROVED_PART_STATES for part in parts):
             raise StateConflict(
                 _("A biobank has already approved its part of this request; it can no longer be withdrawn."),
                 "approved",
             )
-        request = lifecycle.submission_withdraw(submission=request, actor=actor, reason=reason)
-        for part in request.parts.select_related("biobank").select_for_update(of=("self",)):
+        request = lifecycle.submission_withdraw(submission=_locked(request), actor=actor, reason=reason)
+        for part in parts:
             if not can_proceed(part.withdraw):
                 continue
             was_sent = part.state != P.DRAFT
@@ -349,8 +388,10 @@ def _request_follows(request: AccessRequest, actor: User) -> None:
             f"{p.biobank.code}: {p.get_state_display()}{' — ' + p.outcome_reason if p.outcome_reason else ''}"
             for p in parts
         )
+        # No notice of its own: the researcher has just heard of the step that decided the last part (the
+        # committee's decision notice, or the biobank's step), and of every part before it.
         request = lifecycle.submission_decide(
-            submission=request, accept=bool(approved), reason=summary, actor=actor
+            submission=request, accept=bool(approved), reason=summary, actor=actor, notify=False
         )
     if request.state == S.ACCEPTED and any(p.state == P.PROVIDED for p in parts):
         request = lifecycle.submission_start(submission=request, actor=actor)
@@ -366,11 +407,12 @@ def _step(
     actor: User,
     note: str = "",
     check=None,
+    tell_researcher: bool = True,
     **values,
 ) -> AccessPart:
     """The one path of a part's step: permission, lock, the request's and the part's state, the caller's
-    check, then the transition, the audit record, the timeline's step, the researcher's notice and the
-    request following, in one transaction."""
+    check, then the transition, the audit record, the timeline's step, the researcher's notice (unless the
+    caller sends its own) and the request following, in one transaction."""
     require(actor, "biobank_access.handle_accesspart", part)
     with transaction.atomic():
         part = (
@@ -409,7 +451,8 @@ def _step(
             full_clean=True,
         )
         _event(part, step, actor, note)
-        _tell_researcher(part, step, note)
+        if tell_researcher:
+            _tell_researcher(part, step, note)
         _request_follows(request, actor)
     return part
 
@@ -458,13 +501,34 @@ def part_review_start(*, part: AccessPart, actor: User) -> AccessPart:
     return _step(part, "start_review", PartStep.REVIEW, actor=actor)
 
 
-def part_decide(*, part: AccessPart, approve: bool, reason: str, actor: User) -> AccessPart:
-    """THE place where a part is approved or declined: the committee's decision (review.py) calls it; the
-    rationale is the reason the researcher reads."""
-    reason = _required(reason, _("Give the reasons for the decision; the researcher reads them."))
-    if approve:
-        return _step(part, "approve", PartStep.APPROVED, actor=actor, note=reason, outcome_reason=reason)
-    return _step(part, "decline", PartStep.DECLINED, actor=actor, note=reason, outcome_reason=reason)
+def part_decide(*, part: AccessPart, decision: Decision) -> AccessPart:
+    """THE place where a part is approved or declined, and only by its access committee's decision: the
+    review engine records the Decision on a round about this part and calls this (review.py) in the same
+    transaction; anything else is refused. The rationale is the reason the researcher reads; the review
+    engine's decision notice carries it, so the step sends no second notice."""
+    if (
+        decision.pk is None
+        or not Decision.objects.filter(
+            pk=decision.pk,
+            round__content_type=ContentType.objects.get_for_model(AccessPart),
+            round__object_id=part.pk,
+        ).exists()
+    ):
+        raise ValidationError(
+            _("A part is approved or declined only by its access committee's recorded decision."),
+            "not_a_decision",
+        )
+    reason = _required(decision.rationale, _("Give the reasons for the decision; the researcher reads them."))
+    approve = decision.outcome == CommitteeDecision.APPROVE
+    return _step(
+        part,
+        "approve" if approve else "decline",
+        PartStep.APPROVED if approve else PartStep.DECLINED,
+        actor=decision.decided_by,
+        note=reason,
+        tell_researcher=False,
+        outcome_reason=reason,
+    )
 
 
 # --- the agreement of an approved part
@@ -482,13 +546,12 @@ def part_agreements(part: AccessPart) -> list[Agreement]:
     return list(Agreement.objects.about(part).select_related("signed_file").order_by("kind", "-created_at"))
 
 
-def missing_agreements(part: AccessPart) -> list[str]:
-    """The kinds of agreement the part still needs signed (and in force) before it is provided."""
-    return [
-        kind
-        for kind in required_kinds(part.request)
-        if not Agreement.objects.about(part).filter(kind=kind).in_force().exists()
-    ]
+def missing_agreements(part: AccessPart, in_force: set[str] | None = None) -> list[str]:
+    """The kinds of agreement the part still needs signed (and in force) before it is provided; `in_force`,
+    the kinds in force about it when a list has read them at once (selectors.in_force_kinds)."""
+    if in_force is None:
+        in_force = selectors.in_force_kinds([part])[part.pk]
+    return [kind for kind in required_kinds(part.request) if kind not in in_force]
 
 
 def part_agreement_send(*, part: AccessPart, actor: User, reference: str = "") -> list[Agreement]:
@@ -530,6 +593,10 @@ def part_agreement_send(*, part: AccessPart, actor: User, reference: str = "") -
             )
             sent.append(agreement_send(agreement=agreement, actor=actor))
             _event(part, PartStep.AGREEMENT_SENT, actor, str(AgreementKind(kind).label))
+        # The researcher's institution now owes the signature (AccessPart.biobank_owes); the biobank's own
+        # clock starts again once it is signed.
+        part.moved_at = timezone.now()
+        audited_save(part, actor=actor, reason=_("Agreement sent for signature"), update_fields=["moved_at"])
         notification_send(
             recipients=request.applicant_users(),
             subject=_("%(biobank)s: agreement sent for signature — %(request)s")
@@ -553,9 +620,13 @@ def part_agreement_sign(
     if agreement.content_type.model_class() is not AccessPart or agreement.object_id != part.pk:
         raise ValidationError(_("That agreement is not about this part of the request."), "agreement")
     with transaction.atomic():
+        part = _locked(part)  # the part before its agreement, as part_agreement_send locks them
         signed = agreement_sign(
             agreement=agreement, signed_on=signed_on, signed_file=signed_file, actor=actor
         )
+        # The biobank owes the next step again (the next signature's sending, or the provision) from now.
+        part.moved_at = timezone.now()
+        audited_save(part, actor=actor, reason=_("Agreement signed"), update_fields=["moved_at"])
         _event(part, PartStep.AGREEMENT_SIGNED, actor, str(signed.get_kind_display()))
         _tell_researcher(part, PartStep.AGREEMENT_SIGNED, str(signed.get_kind_display()))
     return signed
@@ -624,9 +695,8 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=reminder_days())
     waiting = (
-        AccessPart.objects.filter(
-            state__in=BIOBANK_OWES_STATES, moved_at__lte=cutoff, request__state__in=HANDLED_STATES
-        )
+        AccessPart.objects.biobank_owes()
+        .filter(moved_at__lte=cutoff, request__state__in=HANDLED_STATES)
         .select_related("request", "biobank")
         .order_by("pk")
     )
@@ -635,12 +705,16 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
         if candidate.reminded_for == candidate.moved_at:
             continue
         with transaction.atomic():
+            # Read again under the lock: a step taken (or the request withdrawn) since the list was read
+            # means the biobank no longer owes this one.
             part = (
-                AccessPart.objects.select_for_update(of=("self",))
+                AccessPart.objects.biobank_owes()
+                .filter(moved_at__lte=cutoff, request__state__in=HANDLED_STATES, pk=candidate.pk)
+                .select_for_update(of=("self",))
                 .select_related("request", "biobank")
-                .get(pk=candidate.pk)
+                .first()
             )
-            if part.reminded_for == part.moved_at or part.state not in BIOBANK_OWES_STATES:
+            if part is None or part.reminded_for == part.moved_at:
                 continue
             days = part.age_days(now)
             _tell_biobank(

@@ -21,6 +21,7 @@ from kiban.core.language import is_japanese
 from kiban.core.pages import act, paginate
 from kiban.core.permissions import require
 from kiban.reviews.selectors import rounds_for
+from kiban.submissions.services import transition_refusal
 
 from . import selectors, services
 from .choices import PartState
@@ -140,33 +141,29 @@ def request_new(request):
     )
 
 
-def _visible_parts(request, access: AccessRequest) -> list[AccessPart]:
-    """The applicant sees every part; a curator only the parts addressed to the biobanks they curate."""
-    parts = list(access.parts.select_related("biobank__organisation").prefetch_related("events__actor"))
-    if request.user.has_perm("biobank_access.submit_accessrequest", access):
-        return parts
-    return [p for p in parts if request.user.has_perm("biobank_access.view_accesspart", p)]
-
-
 @signed_in
 def request_detail(request, pk: int):
     """The researcher, and the curators of the biobanks addressed (biobank_access.view_accessrequest): the
-    request, its ethics approval and, per biobank, the counts shown, the state and the timeline (curators see
-    only their own biobank's part)."""
+    request, its ethics approval and, per biobank, the counts shown, the state and the timeline. A curator
+    sees only their own biobank's part, and the overall state read from it alone (never the request's own
+    state, which follows every biobank's part)."""
     access = get_object_or_404(AccessRequest.objects.select_related("organisation", "irb_document"), pk=pk)
     require(request.user, "biobank_access.view_accessrequest", access)
-    parts = _visible_parts(request, access)
     user = request.user
+    all_parts = list(access.parts.select_related("biobank__organisation").prefetch_related("events__actor"))
+    parts = selectors.visible_parts(user=user, request=access, parts=all_parts)
     is_applicant = user.has_perm("biobank_access.submit_accessrequest", access)
     can_change = user.has_perm("biobank_access.change_accessrequest", access)
     context = {
         "access": access,
-        "overall": selectors.overall_of(access, list(access.parts.all())),
+        "overall": selectors.overall_of(access, parts),
         "parts": [(p, _collections(p), selectors.timeline(part=p)) for p in parts],
         "is_applicant": is_applicant,
         "can_change": can_change,
+        # The lifecycle's own rule (submissions), and none of the biobanks has approved its part yet.
         "can_withdraw": is_applicant
-        and access.state not in ("withdrawn", "rejected", "accepted", "in_progress", "completed"),
+        and transition_refusal(access, "withdraw") is None
+        and not any(p.state in services.APPROVED_PART_STATES for p in all_parts),
         "problems": access.submission_problems() if can_change else [],
         "document_form": DocumentForm(),
         "withdraw_form": WithdrawForm(),

@@ -1,6 +1,7 @@
 """The API: a researcher's requests (create from a saved search, detail, ethics document, submit, withdraw)
 and the parts with the biobank's steps, with the same refusals as the pages and clear 4xx answers."""
 
+from kiban.biobank_access import services
 from kiban.biobank_access.models import AccessRequest
 from kiban.core.testing import signed_in
 
@@ -58,6 +59,8 @@ def test_bad_requests_get_clear_4xx_answers(world):
     future = _create(client, world, irb_approved_on="2999-01-01")
     assert future.status_code == 400 and "future" in future.json()["detail"]
     assert _create(client, world, irb_number="x" * 101).status_code == 400
+    assert _create(client, world, biobanks=["BBJ"] * 51).status_code == 422  # at most 50 codes
+    assert _create(client, world, biobanks=["B" * 21]).status_code == 422  # a code is at most 20 characters
     assert _create(signed_in(world.other_researcher), world).status_code == 403  # not their search
     assert _create(signed_in(world.bbj_curator), world).status_code == 403
     assert not AccessRequest.objects.exists()
@@ -70,8 +73,17 @@ def test_curators_step_on_their_own_part_only(world):
     client = signed_in(world.bbj_curator)
     listed = client.get(f"{BASE}/parts").json()
     assert [p["biobank"] for p in listed["items"]] == ["BBJ"]
-    detail = client.get(f"{BASE}/{access.pk}").json()
+    assert "TMM" not in str(listed)
+    services.part_check_start(part=tmm, actor=world.tmm_curator)  # the request is now under review
+    answer = client.get(f"{BASE}/{access.pk}")
+    detail = answer.json()
     assert [p["biobank"] for p in detail["parts"]] == ["BBJ"] and detail["total_shown"] == ""
+    # BBJ's curator reads the request from their own part alone: no word of TMM, nor of its step.
+    assert detail["biobanks"] == ["BBJ"] and detail["overall"] == "submitted" and detail["state"] is None
+    assert "TMM" not in answer.content.decode()
+    researcher = signed_in(world.researcher).get(f"{BASE}/{access.pk}").json()
+    assert researcher["biobanks"] == ["BBJ", "TMM"] and researcher["overall"] == "in_progress"
+    assert researcher["state"] == "under_review"
     step = client.post(
         f"{BASE}/parts/{bbj.pk}/steps", {"step": "check", "note": "確認"}, content_type="application/json"
     )

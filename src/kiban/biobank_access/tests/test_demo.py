@@ -51,4 +51,7 @@ def test_the_demo_makes_requests_in_several_states_and_runs_again_unchanged(db, 
     assert "overdue" in page_text(ncbn_desk)
     provided = AccessPart.objects.get(request__title__startswith="2型糖尿", biobank__code="BBJ")
     page = signed_in(User.objects.get(username="bbj_curator")).get(provided.get_absolute_url())
-    assert "Signed" in page_text(page) and "Made available / shipped" in page_text(page)
+    # The .agreement-state cell, not the column header of that name.
+    assert [row[2] for row in table_rows(page, "agreement-table")[1:]] == ["Signed"]
+    assert 'class="agreement-state">Signed<' in page.content.decode()
+    assert "Made available / shipped" in page_text(page)

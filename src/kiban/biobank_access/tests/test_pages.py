@@ -12,7 +12,18 @@ from kiban.core.choices import Role
 from kiban.core.registry import navigation_for
 from kiban.core.testing import page_text, signed_in, table_rows, user_with_role
 
-from .conftest import COMPLETE, draft, part_of, pdf, submitted
+from .conftest import COMPLETE, draft, part_of, pdf, submitted, to_decided
+
+
+def text_at(response, element_id: str) -> str:
+    """The visible text of the element with the id."""
+    import re
+
+    from kiban.core.testing import text_of
+
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</', response.content.decode(), flags=re.S)
+    assert found, element_id
+    return text_of(found.group(1))
 
 
 def test_a_researcher_drafts_a_request_from_a_saved_search_and_submits_it(world):
@@ -87,6 +98,11 @@ def test_curators_see_only_their_own_biobanks_part(world):
     assert "喘息の遺伝的背景" in text and "R1234" in text  # the summary and ethics approval to decide on
     assert 'id="part-BBJ"' in detail.content.decode() and 'id="part-TMM"' not in detail.content.decode()
     assert "TMMで確認中" not in text and "TMM内部メモ" not in text
+    # TMM has started checking (the request itself is now under review), yet BBJ's curator reads only their
+    # own part: submitted, without the request's own state, and no word of TMM.
+    assert AccessRequest.objects.get(pk=access.pk).state == "under_review"
+    assert text_at(detail, "overall") == "Submitted" and 'id="request-state"' not in detail.content.decode()
+    assert "TMM" not in text and "Under review" not in text and "Being handled" not in text
     assert bbj_client.get(tmm.get_absolute_url()).status_code == 403
     assert bbj_client.post(reverse("biobank_access:part-step", args=[tmm.pk, "available"])).status_code == 403
     desk = bbj_client.get(reverse("biobank_access:desk"))
@@ -172,6 +188,51 @@ def test_the_curator_walks_the_part_through_its_steps_on_the_page(world):
     assert signed_in(world.researcher).get(access.get_absolute_url()).status_code == 200
 
 
+def test_the_withdraw_button_shows_only_while_the_request_may_be_withdrawn(world):
+    access = submitted(world, [world.bbj, world.tmm])
+    client = signed_in(world.researcher)
+    services.part_check_start(part=part_of(access, world.bbj), actor=world.bbj_curator)
+    assert 'id="withdraw"' in client.get(access.get_absolute_url()).content.decode()
+    committee_decide(
+        part=services.part_conditions_met(
+            part=services.part_mark_available(part=part_of(access, world.bbj), actor=world.bbj_curator),
+            actor=world.bbj_curator,
+        ),
+        outcome=CommitteeDecision.APPROVE,
+        rationale="妥当",
+        actor=world.bbj_curator,
+    )
+    page = client.get(access.get_absolute_url())  # the request is still under review, but BBJ approved
+    assert 'id="withdraw"' not in page.content.decode() and text_at(page, "overall") == (
+        "Approved by at least one biobank"
+    )
+    assert 'id="withdraw"' not in signed_in(world.bbj_curator).get(access.get_absolute_url()).content.decode()
+
+
+def test_the_researcher_who_curates_the_biobank_does_not_handle_their_own_part(world):
+    from .test_services import curator_researcher
+
+    dual, access = curator_researcher(world)
+    part = part_of(access, world.bbj)
+    client = signed_in(dual)
+    page = client.get(part.get_absolute_url())
+    assert page.status_code == 200 and 'id="next-steps"' not in page.content.decode()
+    assert 'id="internal-note"' not in page.content.decode()
+    for step in ("check", "unavailable"):
+        assert client.post(reverse("biobank_access:part-step", args=[part.pk, step])).status_code == 403
+    assert client.post(reverse("biobank_access:part-note", args=[part.pk]), {"note": "x"}).status_code == 403
+    answer = client.post(
+        f"/api/biobank/requests/parts/{part.pk}/steps", {"step": "check"}, content_type="application/json"
+    )
+    assert answer.status_code == 403 and "never the researcher" in answer.json()["detail"]
+    round_url = reverse("reviews:round-open", args=["biobank_access", "accesspart", part.pk])
+    assert client.get(round_url).status_code == 403
+    part.refresh_from_db()
+    assert part.state == PartState.SUBMITTED
+    other = signed_in(world.bbj_curator).get(part.get_absolute_url())
+    assert 'id="next-steps"' in other.content.decode()  # BBJ's other curator handles it
+
+
 def test_an_unknown_step_is_a_message_not_an_error(world):
     access = submitted(world, [world.bbj])
     part = part_of(access, world.bbj)
@@ -194,9 +255,12 @@ def test_lists_keep_a_constant_number_of_queries(world):
     from kiban.core.testing import assert_constant_queries
 
     def more_requests(n):
+        # Each with one part approved at BBJ (its agreements and whether it waits for a signature are read
+        # for the list at once) and one being checked at TMM.
         for _ in range(n):
             access = submitted(world, [world.bbj, world.tmm])
-            services.part_check_start(part=part_of(access, world.bbj), actor=world.bbj_curator, note="確認")
+            to_decided(part_of(access, world.bbj), world.bbj_curator, approve=True)
+            services.part_check_start(part=part_of(access, world.tmm), actor=world.tmm_curator, note="確認")
 
     assert_constant_queries(
         signed_in(world.researcher), reverse("biobank_access:request-list"), more_requests, step=2

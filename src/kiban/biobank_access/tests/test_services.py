@@ -16,6 +16,7 @@ from kiban.biobank_access.demo import committee_decide
 from kiban.biobank_access.models import AccessPart, AccessRequest
 from kiban.core.errors import StateConflict
 from kiban.core.models import Notification
+from kiban.core.testing import user_with_role
 from kiban.reviews.models import ReviewRound, RoundState
 from kiban.submissions.choices import SubmissionState
 
@@ -54,8 +55,11 @@ def test_only_the_owner_of_a_saved_search_makes_a_request_from_it(world):
 def test_a_request_needs_a_biobank_a_title_and_bounded_amounts(world):
     with pytest.raises(ValidationError, match="at least one biobank"):
         draft(world, biobanks=[])
-    with pytest.raises(ValidationError, match="1 to 100"):
+    with pytest.raises(ValidationError, match="runs from 1 to 100"):
         draft(world, aliquots_per_participant=101)
+    with pytest.raises(ValidationError, match="digits 0-9"):  # the shared check of core.inputs
+        draft(world, participants_wanted="１２")
+    assert draft(world, participants_wanted="12").participants_wanted == 12
     with pytest.raises(ValidationError, match="NUL"):
         draft(world, project_summary="bad\x00text")
 
@@ -209,19 +213,68 @@ def test_a_step_that_does_not_follow_from_the_part_state_is_refused(world, step,
     assert part.state == PartState.SUBMITTED and part.events.count() == 1
 
 
-def test_approval_comes_only_from_the_committee_under_review(world):
-    access = submitted(world, [world.bbj])
-    part = part_of(access, world.bbj)
-    services.part_check_start(part=part, actor=world.bbj_curator)
-    with pytest.raises(StateConflict):
-        services.part_decide(part=part, approve=True, reason="ok", actor=world.bbj_curator)
+def test_approval_comes_only_from_the_committees_recorded_decision(world):
     from kiban.biobank_access.demo import _rubric
     from kiban.reviews import services as reviews
+    from kiban.reviews.models import Decision
 
-    with pytest.raises(ValidationError, match="conditions are met"):
+    access = submitted(world, [world.bbj, world.tmm])
+    part = part_of(access, world.bbj)
+    services.part_check_start(part=part, actor=world.bbj_curator)
+    with pytest.raises(ValidationError, match="conditions are met"):  # no round before the conditions
         reviews.review_round_open(
             target=part, rubric=_rubric(), title="x", blind=False, due_date=None, actor=world.bbj_curator
         )
+    services.part_mark_available(part=part, actor=world.bbj_curator)
+    part = services.part_conditions_met(part=part, actor=world.bbj_curator)
+    round_ = reviews.review_round_open(
+        target=part, rubric=_rubric(), title="審査", blind=False, due_date=None, actor=world.bbj_curator
+    )
+    reviews.review_round_close(round=round_, actor=world.bbj_curator)
+    part.refresh_from_db()
+    assert part.state == PartState.UNDER_REVIEW
+
+    # Under review, every other step of a biobank is refused ...
+    for step, kwargs in (
+        ("part_check_start", {}),
+        ("part_mark_available", {}),
+        ("part_mark_unavailable", {"reason": "x"}),
+        ("part_conditions_indicate", {"conditions": "x"}),
+        ("part_conditions_met", {}),
+        ("part_review_start", {}),
+        ("part_provide", {}),
+    ):
+        with pytest.raises(StateConflict):
+            getattr(services, step)(part=part, actor=world.bbj_curator, **kwargs)
+    # ... and so is part_decide without a decision the committee recorded about this very part: an unsaved
+    # one, or the (saved) decision of another part's round.
+    with pytest.raises(ValidationError, match="recorded decision"):
+        services.part_decide(
+            part=part,
+            decision=Decision(round=round_, outcome=CommitteeDecision.APPROVE, rationale="ok",
+                              decided_by=world.bbj_curator),
+        )  # fmt: skip
+    tmm = to_decided(part_of(access, world.tmm), world.tmm_curator, approve=True)
+    with pytest.raises(ValidationError, match="recorded decision"):
+        services.part_decide(part=part, decision=Decision.objects.get(round__object_id=tmm.pk))
+    # Neither the page nor the API has an "approve" step.
+    from kiban.core.testing import signed_in
+
+    client = signed_in(world.bbj_curator)
+    client.post(f"/api/biobank/requests/parts/{part.pk}/steps", {"step": "approve"}, "application/json")
+    from django.urls import reverse
+
+    client.post(reverse("biobank_access:part-step", args=[part.pk, "approve"]), {"note": "x"})
+    part.refresh_from_db()
+    assert part.state == PartState.UNDER_REVIEW and not part.events.filter(step=PartStep.APPROVED).exists()
+
+    # The committee's decision approves it, and its timeline says who decided.
+    reviews.decision_record(
+        round=round_, outcome=CommitteeDecision.APPROVE, rationale="妥当", actor=world.bbj_curator
+    )
+    part.refresh_from_db()
+    assert part.state == PartState.APPROVED and part.outcome_reason == "妥当"
+    assert part.events.get(step=PartStep.APPROVED).actor == world.bbj_curator
 
 
 def test_the_conditions_path_and_the_state_protection(world):
@@ -248,6 +301,81 @@ def test_curators_of_one_biobank_cannot_act_on_another_biobanks_part(world):
             services.part_note_set(part=tmm, actor=intruder, note="x")
     tmm.refresh_from_db()
     assert tmm.state == PartState.SUBMITTED
+
+
+def curator_researcher(world):
+    """A researcher at Kyoto University who is also a curator of BBJ, with a request of their own to BBJ and
+    TMM, submitted."""
+    from kiban.biobank.services import saved_search_create
+    from kiban.core.choices import Role
+    from kiban.core.models import Membership
+
+    from .conftest import ASTHMA, COMPLETE
+
+    dual = user_with_role(
+        Role.RESEARCHER, organisation=world.researcher.memberships.get().organisation, username="dual"
+    )
+    Membership.objects.create(user=dual, organisation=world.bbj.organisation, role=Role.BIOBANK_CURATOR)
+    search = saved_search_create(user=dual, name="自分の検索", tree=ASTHMA)
+    access = services.request_create(
+        actor=dual, saved_search=search, biobanks=[world.bbj, world.tmm], title="自分の申請", **COMPLETE
+    )
+    services.request_irb_attach(request=access, upload=pdf(), actor=dual)
+    return dual, services.request_submit(request=access, actor=dual)
+
+
+def test_a_curator_never_handles_their_own_request(world):
+    from kiban.agreements import services as agreements
+    from kiban.biobank_access.demo import _rubric
+    from kiban.biobank_access.review import AccessPartAgreements, AccessPartReview
+    from kiban.reviews import services as reviews
+
+    dual, access = curator_researcher(world)
+    part = part_of(access, world.bbj)
+    assert dual.has_perm("biobank_access.view_accesspart", part)  # their own request's part: they read it
+    for perm in ("handle_accesspart", "view_internal_note"):
+        assert not dual.has_perm(f"biobank_access.{perm}", part)
+    assert not dual.has_perm("biobank_access.review_accessrequest", access)
+    assert not AccessPartReview().can_manage(dual, part) and not AccessPartAgreements().can_manage(dual, part)
+    for step, kwargs in (("part_check_start", {}), ("part_note_set", {"note": "x"})):
+        with pytest.raises(PermissionDenied):
+            getattr(services, step)(part=part, actor=dual, **kwargs)
+
+    # Another curator of BBJ takes the part to its committee; the researcher-curator manages none of it.
+    part = to_conditions_met(part, world.bbj_curator)
+    with pytest.raises(PermissionDenied):
+        reviews.review_round_open(
+            target=part, rubric=_rubric(), title="x", blind=False, due_date=None, actor=dual
+        )
+    round_ = reviews.review_round_open(
+        target=part, rubric=_rubric(), title="審査", blind=False, due_date=None, actor=world.bbj_curator
+    )
+    with pytest.raises(PermissionDenied):
+        reviews.review_round_close(round=round_, actor=dual)
+    reviews.review_round_close(round=round_, actor=world.bbj_curator)
+    with pytest.raises(PermissionDenied):
+        reviews.decision_record(round=round_, outcome=CommitteeDecision.APPROVE, rationale="ok", actor=dual)
+    reviews.decision_record(
+        round=round_, outcome=CommitteeDecision.APPROVE, rationale="妥当", actor=world.bbj_curator
+    )
+    part.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.part_agreement_send(part=part, actor=dual)
+    (agreement,) = services.part_agreement_send(part=part, actor=world.bbj_curator)
+    with pytest.raises(PermissionDenied):
+        services.part_agreement_sign(
+            part=part, agreement=agreement, signed_on=timezone.localdate(), actor=dual
+        )
+    with pytest.raises(PermissionDenied):
+        agreements.agreement_sign(agreement=agreement, signed_on=timezone.localdate(), actor=dual)
+    services.part_agreement_sign(
+        part=part, agreement=agreement, signed_on=timezone.localdate(), actor=world.bbj_curator
+    )
+    with pytest.raises(PermissionDenied):
+        services.part_provide(part=part, actor=dual)
+    part.refresh_from_db()
+    assert part.state == PartState.APPROVED
+    assert not part.events.filter(actor=dual).exclude(step=PartStep.SUBMITTED).exists()
 
 
 def test_a_stale_copy_cannot_take_the_same_step_twice(world):
@@ -286,6 +414,84 @@ def test_two_curators_stepping_at_once_leave_one_step(world):
     assert part.events.filter(step=PartStep.CHECKING).count() == 1
 
 
+def _at_once(*calls) -> list[str]:
+    """Runs the calls in threads released together; each one's outcome: "done", or its error's code (a
+    deadlock would show as OperationalError)."""
+    barrier, outcomes = threading.Barrier(len(calls)), {}
+
+    def run(index, call) -> None:
+        try:
+            barrier.wait()
+            call()
+            outcomes[index] = "done"
+        except (ValidationError, PermissionDenied) as error:
+            outcomes[index] = getattr(error, "code", None) or type(error).__name__
+        except Exception as error:
+            outcomes[index] = type(error).__name__
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return [outcomes.get(i, "hung") for i in range(len(calls))]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Needs PostgreSQL (two writers at once)")
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_while_a_biobank_steps_neither_deadlocks_nor_loses_either(world):
+    access = submitted(world, [world.bbj, world.tmm])
+    bbj = part_of(access, world.bbj)
+    step, withdraw = _at_once(
+        lambda: services.part_check_start(part=AccessPart.objects.get(pk=bbj.pk), actor=world.bbj_curator),
+        lambda: services.request_withdraw(
+            request=AccessRequest.objects.get(pk=access.pk), actor=world.researcher
+        ),
+    )
+    assert withdraw == "done", withdraw
+    assert step in ("done", "request_closed", "illegal_transition"), step
+    access.refresh_from_db()
+    assert access.state == SubmissionState.WITHDRAWN
+    assert set(access.parts.values_list("state", flat=True)) == {PartState.WITHDRAWN}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Needs PostgreSQL (two writers at once)")
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_while_the_committee_decides_neither_deadlocks_nor_withdraws_an_approval(world):
+    from kiban.biobank_access.demo import _rubric
+    from kiban.reviews import services as reviews
+
+    access = submitted(world, [world.bbj, world.tmm])
+    bbj = to_conditions_met(part_of(access, world.bbj), world.bbj_curator)
+    round_ = reviews.review_round_open(
+        target=bbj, rubric=_rubric(), title="審査", blind=False, due_date=None, actor=world.bbj_curator
+    )
+    reviews.review_round_close(round=round_, actor=world.bbj_curator)
+    decide, withdraw = _at_once(
+        lambda: reviews.decision_record(
+            round=ReviewRound.objects.get(pk=round_.pk),
+            outcome=CommitteeDecision.APPROVE,
+            rationale="妥当",
+            actor=world.bbj_curator,
+        ),
+        lambda: services.request_withdraw(
+            request=AccessRequest.objects.get(pk=access.pk), actor=world.researcher
+        ),
+    )
+    access.refresh_from_db()
+    bbj.refresh_from_db()
+    # Exactly one wins: the approval (and the request stays), or the withdrawal (and the round is cancelled).
+    assert sorted([decide, withdraw]) != ["done", "done"] and "done" in (decide, withdraw), (decide, withdraw)
+    if decide == "done":
+        assert withdraw == "approved" and bbj.state == PartState.APPROVED
+        assert access.state == SubmissionState.UNDER_REVIEW
+    else:
+        assert bbj.state == PartState.WITHDRAWN and access.state == SubmissionState.WITHDRAWN
+        assert ReviewRound.objects.get(pk=round_.pk).state == RoundState.CANCELLED
+
+
 def test_withdrawing_ends_the_open_parts_cancels_their_rounds_and_tells_each_biobank(world):
     access = submitted(world, [world.bbj, world.tmm])
     bbj = to_conditions_met(part_of(access, world.bbj), world.bbj_curator)
@@ -315,6 +521,34 @@ def test_a_request_with_an_approved_part_can_no_longer_be_withdrawn(world):
     to_decided(part_of(access, world.bbj), world.bbj_curator, approve=True)
     with pytest.raises(StateConflict, match="already approved"):
         services.request_withdraw(request=access, actor=world.researcher)
+    # Anyone else is refused for who they are, before anything about the parts is said.
+    for intruder in (world.tmm_curator, world.ncbn_curator, world.other_researcher):
+        with pytest.raises(PermissionDenied, match="Only the researcher"):
+            services.request_withdraw(request=access, actor=intruder)
+
+
+def test_the_researcher_hears_of_a_committee_decision_once(world):
+    access = submitted(world, [world.bbj, world.tmm])
+    before = len(inbox(world.researcher))
+    to_decided(part_of(access, world.bbj), world.bbj_curator, approve=True)
+    new = inbox(world.researcher)[before:]
+    # The steps up to the committee (checking — with the request's "under review" —, available, conditions
+    # met, review opened), then one notice of the decision: the review engine's, with the rationale.
+    decisions = [n for n in new if "Approve" in n.subject or "Approved" in n.subject]
+    assert len(decisions) == 1 and decisions[0].body == "審査の結果", [n.subject for n in new]
+    assert len(new) == 6, [n.subject for n in new]
+    before = len(inbox(world.researcher))
+    tmm = part_of(access, world.tmm)
+    to_conditions_met(tmm, world.tmm_curator)
+    middle = len(inbox(world.researcher))
+    committee_decide(
+        part=tmm, outcome=CommitteeDecision.DECLINE, rationale="同意の範囲外", actor=world.tmm_curator
+    )
+    access.refresh_from_db()
+    assert access.state == SubmissionState.ACCEPTED  # the last decision decided the request too ...
+    last = inbox(world.researcher)[middle:]
+    assert len(last) == 2, [n.subject for n in last]  # ... yet only "review opened" and the decision
+    assert last[-1].body == "同意の範囲外" and middle - before == 3
 
 
 def test_the_researcher_hears_of_every_step_and_no_biobank_of_anothers(world):
@@ -356,6 +590,44 @@ def test_reminders_go_to_the_late_biobank_once_per_step(world, settings):
     assert services.reminders_send(now=timezone.now() + datetime.timedelta(days=14, minutes=1)) == 1
 
 
+def test_a_part_stepped_while_reminders_run_is_not_reminded(world, monkeypatch):
+    access = submitted(world, [world.bbj, world.tmm])
+    bbj, tmm = part_of(access, world.bbj), part_of(access, world.tmm)
+    AccessPart.objects.update(moved_at=timezone.now() - datetime.timedelta(days=30))
+    real_send, stepped = services.notification_send, []
+
+    def send(**kwargs):
+        # TMM's curator answers at the moment BBJ's reminder goes out: the list of late parts is stale.
+        if not stepped and kwargs["link"] == bbj.get_absolute_url():
+            stepped.append(True)
+            services.part_check_start(part=tmm, actor=world.tmm_curator)
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(services, "notification_send", send)
+    assert services.reminders_send() == 1
+    assert not tmm.events.filter(step=PartStep.REMINDED).exists()
+    assert bbj.events.filter(step=PartStep.REMINDED).count() == 1
+
+
+def test_while_the_agreement_waits_for_the_signature_the_biobank_is_not_reminded(world, settings):
+    settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = 14
+    access = submitted(world, [world.bbj])
+    bbj = to_decided(part_of(access, world.bbj), world.bbj_curator, approve=True)
+    (agreement,) = services.part_agreement_send(part=bbj, actor=world.bbj_curator)
+    later = timezone.now() + datetime.timedelta(days=20)
+    assert services.reminders_send(now=later) == 0  # the researcher's institution owes the signature
+    bbj = AccessPart.objects.get(pk=bbj.pk)
+    assert not bbj.biobank_owes and not bbj.is_overdue(later)
+    assert not selectors.desk_parts(user=world.bbj_curator).get().is_overdue(later)
+    services.part_agreement_sign(
+        part=bbj, agreement=agreement, signed_on=timezone.localdate(), actor=world.bbj_curator
+    )
+    bbj = AccessPart.objects.get(pk=bbj.pk)
+    assert bbj.biobank_owes  # now the biobank owes the provision, counted from the signature
+    assert services.reminders_send(now=timezone.now() + datetime.timedelta(days=13)) == 0
+    assert services.reminders_send(now=timezone.now() + datetime.timedelta(days=15)) == 1
+
+
 def test_the_reminder_command_reports_what_it_sent(world):
     from io import StringIO
 
@@ -391,12 +663,14 @@ def test_the_reminder_delay_is_a_setting_with_a_safe_default(settings, monkeypat
 
     settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = 7
     assert reminder_days() == 7
-    del settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS
-    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "30")
+    settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = "30"  # as settings.py reads it from the environment
     assert reminder_days() == 30
-    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "forever")
-    assert reminder_days() == 14
-    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "0")
+    monkeypatch.setenv("KIBAN_BIOBANK_ACCESS_REMINDER_DAYS", "3")  # only the setting counts, not the process
+    assert reminder_days() == 30
+    for bad in ("forever", "0", "366", None):
+        settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS = bad
+        assert reminder_days() == 14
+    del settings.KIBAN_BIOBANK_ACCESS_REMINDER_DAYS
     assert reminder_days() == 14
 
 
