@@ -7,7 +7,10 @@ permission, locks the rows it changes, records who/when/why and notifies only wh
 The request follows its parts (`_request_follows`): it goes under review once any biobank takes a step; it
 is decided once every part is decided (approved, declined, unavailable, or withdrawn), accepted if any
 biobank approved; it is in progress once an approved part has been made available or shipped, and completed
-once every approved part has. The overall state shown to people is `selectors.overall_of`."""
+once every approved part has. The overall state shown to people is `selectors.overall_of`.
+
+Rows are locked in one order everywhere, the review engine's (a decision locks its round, then the part):
+review rounds, then parts (by pk), then the request."""
 
 import datetime
 from collections.abc import Iterable
@@ -232,8 +235,10 @@ def request_update(
     **fields,
 ) -> AccessRequest:
     """The researcher changes the draft (and the biobanks it is addressed to)."""
+    require(actor, "biobank_access.change_accessrequest", request)
     fields = _clean_fields(fields)
     with transaction.atomic():
+        list(_locked_parts(request))  # the parts before the request, the app's one lock order (submit's)
         request = _locked(request)
         require(actor, "biobank_access.change_accessrequest", request)
         for name, value in fields.items():
