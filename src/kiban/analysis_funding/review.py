@@ -62,7 +62,7 @@ class ProposalAdapter:
         return {pk for pk in (target.created_by_id, target.submitted_by_id) if pk}
 
     def can_manage(self, user: User, target: Proposal) -> bool:
-        return user.has_perm("analysis_funding.manage_review")
+        return user.has_perm("analysis_funding.manage_review", target)
 
     def review_refusal(self, target: Proposal) -> str | None:
         if target.state not in PENDING_STATES:

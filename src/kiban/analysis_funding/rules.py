@@ -34,6 +34,23 @@ def is_published(user, allocation) -> bool:
     return allocation is not None and allocation.state == AllocationState.PUBLISHED
 
 
+@rules.predicate
+def proposes_in_call(user, analysis_call) -> bool:
+    """Who prepared or submitted a proposal (past its draft) in the call: conflicted on its allocation."""
+    if analysis_call is None or not user.is_authenticated:
+        return False
+    from django.db.models import Q
+
+    from .models import Proposal
+
+    return (
+        Proposal.objects.filter(call_id=analysis_call.call_id)
+        .filter(Q(created_by=user) | Q(submitted_by=user))
+        .exclude(state__in=["draft", "withdrawn"])
+        .exists()
+    )
+
+
 is_officer = is_signed_in & is_agency_officer
 
 # Calls (with their assays and costs) and, once published, the list of funded proposals: everyone.
@@ -51,17 +68,19 @@ rules.add_perm("analysis_funding.change_proposal", is_signed_in & is_proposer & 
 rules.add_perm("analysis_funding.submit_proposal", is_signed_in & is_proposer)
 rules.add_perm("analysis_funding.withdraw_proposal", is_signed_in & is_proposer)
 # The review (rounds, reviewers, closing) and the decisions: the agency.
-rules.add_perm("analysis_funding.manage_review", is_officer)
-rules.add_perm("analysis_funding.review_proposal", is_officer)
-rules.add_perm("analysis_funding.decide_proposal", is_officer)
+rules.add_perm("analysis_funding.manage_review", is_officer & ~is_proposer)
+rules.add_perm("analysis_funding.review_proposal", is_officer & ~is_proposer)
+# An officer who is also the proposer never decides their own proposal (conflict of interest).
+rules.add_perm("analysis_funding.decide_proposal", is_officer & ~is_proposer)
 # The allocation with every proposal's rationale: the agency, the ministry and auditors read it; the agency
 # computes, approves and publishes it.
 rules.add_perm(
     "analysis_funding.view_allocation", is_signed_in & (is_agency_officer | is_ministry_official | is_auditor)
 )
-rules.add_perm("analysis_funding.compute_allocation", is_officer)
-rules.add_perm("analysis_funding.approve_allocation", is_officer)
-rules.add_perm("analysis_funding.publish_allocation", is_officer)
+# Checked with the call: an officer with a proposal in it is conflicted and leaves the allocation to others.
+rules.add_perm("analysis_funding.compute_allocation", is_officer & ~proposes_in_call)
+rules.add_perm("analysis_funding.approve_allocation", is_officer & ~proposes_in_call)
+rules.add_perm("analysis_funding.publish_allocation", is_officer & ~proposes_in_call)
 
 register_refusals(
     {
@@ -83,17 +102,25 @@ register_refusals(
         "analysis_funding.submit_proposal": _("Only the proposer submits a proposal."),
         "analysis_funding.withdraw_proposal": _("Only the proposer withdraws a proposal."),
         "analysis_funding.manage_review": _(
-            "Only funding agency officers run the review of analysis proposals."
+            "Only funding agency officers run the review of analysis proposals, never of their own."
         ),
         "analysis_funding.review_proposal": _(
-            "Only funding agency officers put analysis proposals under review."
+            "Only funding agency officers put analysis proposals under review, never their own."
         ),
-        "analysis_funding.decide_proposal": _("Only funding agency officers decide on analysis proposals."),
+        "analysis_funding.decide_proposal": _(
+            "Only funding agency officers decide on analysis proposals, never on their own."
+        ),
         "analysis_funding.view_allocation": _(
             "Only the funding agency, the ministry and auditors see the allocation with its rationale."
         ),
-        "analysis_funding.compute_allocation": _("Only funding agency officers compute an allocation."),
-        "analysis_funding.approve_allocation": _("Only funding agency officers approve an allocation."),
-        "analysis_funding.publish_allocation": _("Only funding agency officers publish an allocation."),
+        "analysis_funding.compute_allocation": _(
+            "Only funding agency officers compute an allocation, and not of a call they have a proposal in."
+        ),
+        "analysis_funding.approve_allocation": _(
+            "Only funding agency officers approve an allocation, and not of a call they have a proposal in."
+        ),
+        "analysis_funding.publish_allocation": _(
+            "Only funding agency officers publish an allocation, and not of a call they have a proposal in."
+        ),
     }
 )

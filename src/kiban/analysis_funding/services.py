@@ -527,7 +527,7 @@ def allocation_compute(
 ) -> Allocation:
     """Computes the allocation from the reviews' scores under the call's budget as a draft (again, replacing
     the draft, as often as needed); refused before the call has closed and once the allocation is approved."""
-    require(actor, "analysis_funding.compute_allocation")
+    require(actor, "analysis_funding.compute_allocation", analysis_call)
     on = on or _today()
     with transaction.atomic():
         locked = _locked_call(analysis_call)
@@ -609,7 +609,7 @@ def _fresh(lines) -> list[tuple]:
 def allocation_approve(*, allocation: Allocation, actor: User) -> Allocation:
     """A programme officer approves the draft as computed: scoring ends (open rounds are closed), and it is
     refused if scores, proposals or settings have changed since it was computed (compute it again)."""
-    require(actor, "analysis_funding.approve_allocation")
+    require(actor, "analysis_funding.approve_allocation", allocation.analysis_call)
     with transaction.atomic():
         locked_call = _locked_call(allocation.analysis_call)
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -642,7 +642,7 @@ def allocation_publish(*, allocation: Allocation, actor: User) -> Allocation:
     """Publishes an approved allocation: each proposal is accepted (funded, in full or in part) or rejected
     through the lifecycle with its rationale, which the proposer receives; its review round records the same
     decision; the funded list becomes public and the genomes it funds appear in the sequencing progress."""
-    require(actor, "analysis_funding.publish_allocation")
+    require(actor, "analysis_funding.publish_allocation", allocation.analysis_call)
     with transaction.atomic():
         _locked_call(allocation.analysis_call)
         allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)

@@ -442,9 +442,9 @@ def allocation_page(request, pk: int):
             "rows": rows,
             "allocated": sum(row.line.allocated_yen for row in rows),
             "chart": budget_chart(allocation, rows) if allocation else None,
-            "can_compute": user.has_perm("analysis_funding.compute_allocation"),
-            "can_approve": user.has_perm("analysis_funding.approve_allocation"),
-            "can_publish": user.has_perm("analysis_funding.publish_allocation"),
+            "can_compute": user.has_perm("analysis_funding.compute_allocation", analysis_call),
+            "can_approve": user.has_perm("analysis_funding.approve_allocation", analysis_call),
+            "can_publish": user.has_perm("analysis_funding.publish_allocation", analysis_call),
             "history": allocation.history.select_related("history_user").order_by("-history_date")
             if allocation
             else [],

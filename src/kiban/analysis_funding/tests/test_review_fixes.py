@@ -1,0 +1,79 @@
+"""Defects found in review: an officer who also proposes must not run or decide the allocation of their own
+call, and a withdrawal racing the approval must not slip past the approval's lock."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from kiban.analysis_funding import selectors, services
+from kiban.analysis_funding.models import Allocation
+from kiban.core.choices import Role
+from kiban.core.models import Membership, User
+
+from . import world as w
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return w.build()
+
+
+def _second_officer(world):
+    agency = world.officer.memberships.get(role=Role.AGENCY_OFFICER).organisation
+    return w.person("officer_b", agency, Role.AGENCY_OFFICER)
+
+
+def _officer_who_proposes(world):
+    """The officer is also a researcher at the proposer's university and proposes in the call."""
+    kyoto = world.proposer.memberships.get().organisation
+    Membership.objects.create(user=world.officer, organisation=kyoto, role=Role.RESEARCHER)
+    world.officer = User.objects.get(pk=world.officer.pk)  # its roles read afresh
+    from kiban.biobank.services import saved_search_create
+
+    own_set = saved_search_create(user=world.officer, name="自分の集合", tree={"disease": "E11"})
+    own = w.proposal(world, user=world.officer, sample_set=own_set, samples=10, title="担当官自身の提案")
+    rival = w.proposal(world, user=world.rival, sample_set=world.rival_set, samples=10, title="競合")
+    other = _second_officer(world)
+    services.call_reviews_open(
+        analysis_call=world.analysis_call, reviewers=world.reviewers, per_round=2, actor=other
+    )
+    for made in (own, rival):
+        w.score(selectors.review_round(made), [4, 4])
+    return own, other
+
+
+def test_an_officer_with_a_proposal_in_the_call_cannot_compute_approve_or_publish(world):
+    own, other = _officer_who_proposes(world)
+    on = w.after_close(world)
+    with pytest.raises(PermissionDenied, match="not of a call they have a proposal in"):
+        services.allocation_compute(analysis_call=world.analysis_call, actor=world.officer, on=on)
+    allocation = services.allocation_compute(analysis_call=world.analysis_call, actor=other, on=on)
+    with pytest.raises(PermissionDenied, match="not of a call they have a proposal in"):
+        services.allocation_approve(allocation=allocation, actor=world.officer)
+    allocation = services.allocation_approve(allocation=allocation, actor=other)
+    with pytest.raises(PermissionDenied, match="not of a call they have a proposal in"):
+        services.allocation_publish(allocation=allocation, actor=world.officer)
+    services.allocation_publish(allocation=allocation, actor=other)
+    own.refresh_from_db()
+    assert own.decided_by == other
+
+
+def test_an_officer_never_decides_or_reviews_their_own_proposal(world):
+    own, _ = _officer_who_proposes(world)
+    assert not world.officer.has_perm("analysis_funding.decide_proposal", own)
+    assert not world.officer.has_perm("analysis_funding.manage_review", own)
+    assert world.officer.has_perm("analysis_funding.decide_proposal", None)
+
+
+def test_the_allocation_page_offers_no_buttons_to_the_conflicted_officer(world, client):
+    _officer_who_proposes(world)
+    w.close_call(world)
+    client.force_login(world.officer)
+    page = client.get(f"/biobank/analysis-calls/{world.analysis_call.call_id}/allocation/")
+    assert page.status_code == 200
+    assert page.context["can_compute"] is False
+    refused = client.post(f"/biobank/analysis-calls/{world.analysis_call.call_id}/allocation/compute/")
+    assert refused.status_code == 403
+    assert not Allocation.objects.filter(analysis_call=world.analysis_call).exists()
+
