@@ -455,9 +455,11 @@ def proposal_submit(
 def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
     """The proposer gives it up before the allocation is approved; its review rounds are cancelled."""
     require(actor, "analysis_funding.withdraw_proposal", proposal)
-    analysis_call = selectors.analysis_call(call_id=proposal.call_id)
-    _refuse_once_approved(analysis_call)
     with transaction.atomic():
+        # The call first (the order the allocation's approval locks in), so that the approval and this
+        # withdrawal cannot both pass their checks.
+        locked_call = _locked_call(selectors.analysis_call(call_id=proposal.call_id))
+        _refuse_once_approved(locked_call)
         proposal = lifecycle.submission_withdraw(submission=proposal, actor=actor, reason=reason)
         reviews.review_rounds_cancel_for(
             target=proposal,
@@ -480,11 +482,12 @@ def call_reviews_open(
     and brings each open round up to `per_round` reviewers from the pool without a conflict of interest
     (the proposer and their organisation)."""
     require(actor, "analysis_funding.manage_review")
-    _refuse_once_approved(analysis_call)
     if not reviewers:
         raise ValidationError(_("Choose the reviewers to assign."), "reviewers")
     rounds = []
     with transaction.atomic():
+        analysis_call = _locked_call(analysis_call)
+        _refuse_once_approved(analysis_call)
         for proposal in selectors.candidates(analysis_call=analysis_call):
             round_ = selectors.review_round(proposal)
             if round_ is None:

@@ -8,6 +8,7 @@ from kiban.analysis_funding import selectors, services
 from kiban.analysis_funding.models import Allocation
 from kiban.core.choices import Role
 from kiban.core.models import Membership, User
+from kiban.submissions.choices import SubmissionState
 
 from . import world as w
 
@@ -77,3 +78,38 @@ def test_the_allocation_page_offers_no_buttons_to_the_conflicted_officer(world, 
     assert refused.status_code == 403
     assert not Allocation.objects.filter(analysis_call=world.analysis_call).exists()
 
+
+def _lock_watch(monkeypatch):
+    """Records, for each lock of the call, whether it was taken inside a transaction."""
+    from django.db import connection
+
+    taken = []
+    original = services._locked_call
+
+    def watched(analysis_call):
+        taken.append(connection.in_atomic_block)
+        return original(analysis_call)
+
+    monkeypatch.setattr(services, "_locked_call", watched)
+    return taken
+
+
+def test_withdrawal_checks_the_allocation_under_the_calls_lock(world, monkeypatch):
+    # The approval locks the call; a withdrawal that checks the allocation without that lock can pass its
+    # check while the approval commits, leaving an approved allocation with a withdrawn proposal in it.
+    proposal = w.proposal(world)
+    taken = _lock_watch(monkeypatch)
+    services.proposal_withdraw(proposal=proposal, actor=world.proposer, reason="取り下げ")
+    assert taken and all(taken)
+    proposal.refresh_from_db()
+    assert proposal.state == SubmissionState.WITHDRAWN
+
+
+def test_opening_the_review_checks_the_allocation_under_the_calls_lock(world, monkeypatch):
+    w.proposal(world)
+    taken = _lock_watch(monkeypatch)
+    rounds = services.call_reviews_open(
+        analysis_call=world.analysis_call, reviewers=world.reviewers, per_round=2, actor=world.officer
+    )
+    assert len(rounds) == 1
+    assert taken and all(taken)
