@@ -291,6 +291,17 @@ def _checked(
         )
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
         raise ValidationError(_("Ask for 1 to %(max)s samples.") % {"max": f"{MAX_SAMPLES:,}"}, "samples")
+    if samples * offer.cost_per_sample_yen > MAX_YEN:
+        # Stored with the allocation as a whole-yen amount: it stays inside the platform's bound on money.
+        raise ValidationError(
+            _("%(samples)s samples at %(cost)s each come to more than %(max)s; ask for fewer samples.")
+            % {
+                "samples": f"{samples:,}",
+                "cost": format_yen(offer.cost_per_sample_yen),
+                "max": format_yen(MAX_YEN),
+            },
+            "requested_too_large",
+        )
     if sample_set is None:
         return offer, None
     if sample_set.user_id != actor.pk:

@@ -2,7 +2,7 @@
 call, and a withdrawal racing the approval must not slip past the approval's lock."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiban.analysis_funding import selectors, services
 from kiban.analysis_funding.models import Allocation
@@ -113,3 +113,22 @@ def test_opening_the_review_checks_the_allocation_under_the_calls_lock(world, mo
     )
     assert len(rounds) == 1
     assert taken and all(taken)
+
+
+def test_a_request_beyond_the_bound_on_money_is_refused_not_stored(world):
+    # samples × cost per sample is stored as the line's requested amount: with the costs the call accepts
+    # (up to MAX_YEN each) it must stay inside MAX_YEN, else it is refused with a message, never overflowed.
+    from kiban.core.inputs import MAX_YEN
+
+    services.assay_offer_set(
+        analysis_call=world.analysis_call,
+        assay="wgs",
+        material="dna",
+        cost_per_sample_yen=MAX_YEN,
+        actor=world.officer,
+    )
+    world.analysis_call.refresh_from_db()
+    with pytest.raises(ValidationError, match="ask for fewer samples") as refused:
+        w.proposal(world, samples=2, submit=False)
+    assert refused.value.code == "requested_too_large"
+    assert w.proposal(world, samples=1, submit=False).requested_yen == MAX_YEN
