@@ -441,7 +441,9 @@ def proposal_submit(
     """The proposer submits (or resubmits) it: its call must be open to their organisation (the lifecycle
     checks), the assay still offered at its cost and the sample set still large enough as they see it."""
     require(actor, "analysis_funding.submit_proposal", proposal)
+    checked = None
     if proposal.is_editable and proposal.sample_set_id is not None:
+        # Counted before the transaction: a refused count still spends the proposer's query budget.
         analysis_call = selectors.analysis_call(call_id=proposal.call_id)
         offer, count = _checked(
             analysis_call=analysis_call,
@@ -451,16 +453,25 @@ def proposal_submit(
             actor=actor,
             address=address,
         )
-        if (offer.cost_per_sample_yen, count) != (proposal.cost_per_sample_yen, proposal.sample_set_count):
-            with transaction.atomic():
-                proposal.cost_per_sample_yen = offer.cost_per_sample_yen
-                _take_sample_set(proposal, proposal.sample_set, count)
-                audited_save(
-                    proposal, actor=actor, reason=_("Cost and sample set counted again before submission")
+        checked = (proposal.sample_set_id, proposal.assay, proposal.samples)
+    with transaction.atomic():
+        # The row as it is now, locked: the stale copy the request loaded would undo a change saved meanwhile.
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if checked is not None and locked.is_editable:
+            if (locked.sample_set_id, locked.assay, locked.samples) != checked:
+                raise StateConflict(
+                    _("The proposal was changed while it was being submitted; read it again, then submit."),
+                    "changed",
                 )
-    if proposal.is_returned:
-        return lifecycle.submission_resubmit(submission=proposal, actor=actor)
-    return lifecycle.submission_submit(submission=proposal, actor=actor, on=on)
+            if (offer.cost_per_sample_yen, count) != (locked.cost_per_sample_yen, locked.sample_set_count):
+                locked.cost_per_sample_yen = offer.cost_per_sample_yen
+                _take_sample_set(locked, locked.sample_set, count)
+                audited_save(
+                    locked, actor=actor, reason=_("Cost and sample set counted again before submission")
+                )
+        if locked.is_returned:
+            return lifecycle.submission_resubmit(submission=locked, actor=actor)
+        return lifecycle.submission_submit(submission=locked, actor=actor, on=on)
 
 
 def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:

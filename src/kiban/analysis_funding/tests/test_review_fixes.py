@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kiban.analysis_funding import selectors, services
-from kiban.analysis_funding.models import Allocation
+from kiban.analysis_funding.models import Allocation, Proposal
 from kiban.core.choices import Role
+from kiban.core.errors import StateConflict
 from kiban.core.models import Membership, User
 from kiban.submissions.choices import SubmissionState
 
@@ -132,3 +133,41 @@ def test_a_request_beyond_the_bound_on_money_is_refused_not_stored(world):
         w.proposal(world, samples=2, submit=False)
     assert refused.value.code == "requested_too_large"
     assert w.proposal(world, samples=1, submit=False).requested_yen == MAX_YEN
+
+
+def test_submitting_keeps_a_change_saved_meanwhile(world, monkeypatch):
+    # The proposer changes the title in one tab while the other tab's submit is counting the sample set:
+    # the submit must not save its stale copy over the change.
+    proposal = w.proposal(world, submit=False)
+    original = services._checked
+
+    def checked_while_changed(**kwargs):
+        answer = original(**kwargs)
+        monkeypatch.setattr(services, "_checked", original)  # the other tab's change is checked as usual
+        fresh = Proposal.objects.get(pk=proposal.pk)
+        services.proposal_update(
+            proposal=fresh, title="変更後の題名", sample_set=fresh.sample_set, assay=fresh.assay,
+            samples=fresh.samples, scientific_case=fresh.scientific_case, actor=world.proposer,
+        )  # fmt: skip
+        return answer
+
+    monkeypatch.setattr(services, "_checked", checked_while_changed)
+    services.proposal_submit(proposal=proposal, actor=world.proposer)
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.title) == (SubmissionState.SUBMITTED, "変更後の題名")
+
+
+def test_submitting_refuses_when_the_samples_changed_meanwhile(world, monkeypatch):
+    proposal = w.proposal(world, samples=20, submit=False)
+    original = services._checked
+
+    def checked_while_changed(**kwargs):
+        answer = original(**kwargs)
+        Proposal.objects.filter(pk=proposal.pk).update(samples=59)
+        return answer
+
+    monkeypatch.setattr(services, "_checked", checked_while_changed)
+    with pytest.raises(StateConflict, match="changed while it was being submitted"):
+        services.proposal_submit(proposal=proposal, actor=world.proposer)
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.samples) == (SubmissionState.DRAFT, 59)
