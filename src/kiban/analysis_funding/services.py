@@ -482,6 +482,8 @@ def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> P
         # withdrawal cannot both pass their checks.
         locked_call = _locked_call(selectors.analysis_call(call_id=proposal.call_id))
         _refuse_once_approved(locked_call)
+        # Then the row as it is now, not the request's copy, which saved whole would undo a change meanwhile.
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         proposal = lifecycle.submission_withdraw(submission=proposal, actor=actor, reason=reason)
         reviews.review_rounds_cancel_for(
             target=proposal,

@@ -171,3 +171,15 @@ def test_submitting_refuses_when_the_samples_changed_meanwhile(world, monkeypatc
         services.proposal_submit(proposal=proposal, actor=world.proposer)
     proposal.refresh_from_db()
     assert (proposal.state, proposal.samples) == (SubmissionState.DRAFT, 59)
+
+
+def test_withdrawing_a_stale_copy_keeps_a_change_saved_meanwhile(world):
+    stale = w.proposal(world, submit=False)
+    fresh = Proposal.objects.get(pk=stale.pk)
+    services.proposal_update(
+        proposal=fresh, title="変更後の題名", sample_set=fresh.sample_set, assay=fresh.assay,
+        samples=fresh.samples, scientific_case=fresh.scientific_case, actor=world.proposer,
+    )  # fmt: skip
+    services.proposal_withdraw(proposal=stale, actor=world.proposer, reason="取り下げ")
+    stale.refresh_from_db()
+    assert (stale.state, stale.title) == (SubmissionState.WITHDRAWN, "変更後の題名")
