@@ -611,8 +611,16 @@ def allocation_compute(
     return allocation
 
 
-def _stored(allocation: Allocation) -> list[tuple]:
-    return [
+def _stored(allocation: Allocation) -> tuple:
+    """What the draft was computed under and gave: its settings and, line by line, every figure its
+    rationale quotes (what was left before each turn included)."""
+    settings = (
+        allocation.budget_yen,
+        allocation.partial_funding,
+        allocation.tie_break,
+        allocation.higher_is_better,
+    )
+    return settings, [
         (
             ln.proposal_id,
             ln.rank,
@@ -620,15 +628,31 @@ def _stored(allocation: Allocation) -> list[tuple]:
             ln.requested_yen,
             ln.allocated_yen,
             ln.allocated_samples,
+            ln.remaining_before_yen,
             ln.reason,
         )
         for ln in allocation.lines.order_by("position")
     ]
 
 
-def _fresh(lines) -> list[tuple]:
-    return [
-        (ln.key, ln.rank, ln.score, ln.requested, ln.allocated, ln.allocated_samples, ln.reason)
+def _fresh(analysis_call: AnalysisCall, lines) -> tuple:
+    settings = (
+        analysis_call.budget_yen,
+        analysis_call.partial_funding,
+        analysis_call.tie_break,
+        analysis_call.rubric.higher_is_better,
+    )
+    return settings, [
+        (
+            ln.key,
+            ln.rank,
+            ln.score,
+            ln.requested,
+            ln.allocated,
+            ln.allocated_samples,
+            ln.remaining_before,
+            ln.reason,
+        )
         for ln in lines
     ]
 
@@ -650,7 +674,7 @@ def allocation_approve(*, allocation: Allocation, actor: User) -> Allocation:
             round_ = selectors.review_round(proposal)
             if round_ is not None and round_.state == RoundState.OPEN:
                 reviews.review_round_close(round=round_, actor=actor)
-        if _fresh(selectors.computed_lines(analysis_call=locked_call)) != _stored(allocation):
+        if _fresh(locked_call, selectors.computed_lines(analysis_call=locked_call)) != _stored(allocation):
             raise StateConflict(
                 _(
                     "Scores, proposals or the call's settings changed since the allocation was computed; "

@@ -183,3 +183,21 @@ def test_withdrawing_a_stale_copy_keeps_a_change_saved_meanwhile(world):
     services.proposal_withdraw(proposal=stale, actor=world.proposer, reason="取り下げ")
     stale.refresh_from_db()
     assert (stale.state, stale.title) == (SubmissionState.WITHDRAWN, "変更後の題名")
+
+
+def test_approval_is_refused_when_the_budget_changed_since_computing(world):
+    # ¥5,000,000 → ¥5,100,000 gives the same awards, but every rationale's "left" and the budget shown
+    # differ: approving the old draft would publish figures the call's settings no longer give.
+    w.reviewed_call(world)
+    allocation = services.allocation_compute(analysis_call=world.analysis_call, actor=world.officer)
+    a = world.analysis_call
+    services.analysis_call_configure(
+        analysis_call=a, budget_yen=5_100_000, funder=a.funder, partial_funding=a.partial_funding,
+        blind_review=a.blind_review, tie_break=a.tie_break, example_costs=a.example_costs, rubric=a.rubric,
+        actor=world.officer,
+    )  # fmt: skip
+    with pytest.raises(StateConflict, match="compute it again"):
+        services.allocation_approve(allocation=allocation, actor=world.officer)
+    allocation = services.allocation_compute(analysis_call=world.analysis_call, actor=world.officer)
+    assert allocation.budget_yen == 5_100_000
+    assert services.allocation_approve(allocation=allocation, actor=world.officer).state == "approved"
