@@ -331,7 +331,9 @@ def proposal_submit(request, proposal_id: Id):
 )
 def allocation_detail(request, call_id: Id):
     require(request.user, "analysis_funding.view_allocation")
-    return _allocation(_call_or_404(call_id))
+    analysis_call = _call_or_404(call_id)
+    require(request.user, "analysis_funding.view_allocation", analysis_call)
+    return _allocation(analysis_call)
 
 
 @router.post(

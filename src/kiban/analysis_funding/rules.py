@@ -74,8 +74,10 @@ rules.add_perm("analysis_funding.review_proposal", is_officer & ~is_proposer)
 rules.add_perm("analysis_funding.decide_proposal", is_officer & ~is_proposer)
 # The allocation with every proposal's rationale: the agency, the ministry and auditors read it; the agency
 # computes, approves and publishes it.
+# Checked with the call: whoever has a proposal in it sees no one else's score or rank before publication.
 rules.add_perm(
-    "analysis_funding.view_allocation", is_signed_in & (is_agency_officer | is_ministry_official | is_auditor)
+    "analysis_funding.view_allocation",
+    is_signed_in & (is_agency_officer | is_ministry_official | is_auditor) & ~proposes_in_call,
 )
 # Checked with the call: an officer with a proposal in it is conflicted and leaves the allocation to others.
 rules.add_perm("analysis_funding.compute_allocation", is_officer & ~proposes_in_call)
@@ -111,7 +113,8 @@ register_refusals(
             "Only funding agency officers decide on analysis proposals, never on their own."
         ),
         "analysis_funding.view_allocation": _(
-            "Only the funding agency, the ministry and auditors see the allocation with its rationale."
+            "Only the funding agency, the ministry and auditors see the allocation with its rationale, and "
+            "not of a call they have a proposal in."
         ),
         "analysis_funding.compute_allocation": _(
             "Only funding agency officers compute an allocation, and not of a call they have a proposal in."

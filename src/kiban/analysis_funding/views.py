@@ -104,10 +104,11 @@ def call_detail(request, pk: int):
     allocation = selectors.allocation_of(analysis_call)
     today = timezone.localdate()
     is_officer = user.has_perm("analysis_funding.change_analysiscall")
+    sees_scores = is_officer and user.has_perm("analysis_funding.view_allocation", analysis_call)
     proposals = []
     if user.has_perm("analysis_funding.list_proposals"):
         proposals = [
-            (proposal, selectors.merit_score(proposal) if is_officer else None)
+            (proposal, selectors.merit_score(proposal) if sees_scores else None)
             for proposal in selectors.call_proposals(analysis_call=analysis_call, user=user)
         ]
     organisation = selectors.proposer_organisation(user=user) if user.is_authenticated else None
@@ -127,9 +128,10 @@ def call_detail(request, pk: int):
             "funded": list(selectors.funded_list(analysis_call=analysis_call)),
             "proposals": proposals,
             "is_officer": is_officer,
+            "sees_scores": sees_scores,
             "can_propose": user.has_perm("analysis_funding.add_proposal") and organisation is not None,
             "propose_refusal": refusal,
-            "can_view_allocation": user.has_perm("analysis_funding.view_allocation"),
+            "can_view_allocation": user.has_perm("analysis_funding.view_allocation", analysis_call),
             "assay_form": AssayOfferForm(),
             "review_form": ReviewOpenForm(),
             "today": today,
@@ -330,7 +332,10 @@ def proposal_detail(request, pk: int):
     user = request.user
     counts, counts_problem = _sample_counts(request, proposal, analysis_call)
     line = selectors.published_line(proposal)
-    is_officer = user.has_perm("analysis_funding.manage_review")
+    # The review and its score: officers, unless they propose in the same call (conflict of interest).
+    is_officer = user.has_perm("analysis_funding.manage_review") and user.has_perm(
+        "analysis_funding.view_allocation", analysis_call
+    )
     round_ = selectors.review_round(proposal) if is_officer else None
     return render(
         request,
@@ -429,6 +434,7 @@ def allocation_page(request, pk: int):
     budget's use; agency officers compute it, approve it and publish it."""
     require(request.user, "analysis_funding.view_allocation")
     analysis_call = _call_or_404(pk)
+    require(request.user, "analysis_funding.view_allocation", analysis_call)
     allocation = selectors.allocation_of(analysis_call)
     rows = selectors.allocation_rows(allocation) if allocation else []
     user = request.user

@@ -68,13 +68,12 @@ def test_an_officer_never_decides_or_reviews_their_own_proposal(world):
     assert world.officer.has_perm("analysis_funding.decide_proposal", None)
 
 
-def test_the_allocation_page_offers_no_buttons_to_the_conflicted_officer(world, client):
+def test_the_conflicted_officer_can_neither_open_the_allocation_page_nor_compute(world, client):
     _officer_who_proposes(world)
     w.close_call(world)
     client.force_login(world.officer)
     page = client.get(f"/biobank/analysis-calls/{world.analysis_call.call_id}/allocation/")
-    assert page.status_code == 200
-    assert page.context["can_compute"] is False
+    assert page.status_code == 403
     refused = client.post(f"/biobank/analysis-calls/{world.analysis_call.call_id}/allocation/compute/")
     assert refused.status_code == 403
     assert not Allocation.objects.filter(analysis_call=world.analysis_call).exists()
@@ -201,3 +200,22 @@ def test_approval_is_refused_when_the_budget_changed_since_computing(world):
     allocation = services.allocation_compute(analysis_call=world.analysis_call, actor=world.officer)
     assert allocation.budget_yen == 5_100_000
     assert services.allocation_approve(allocation=allocation, actor=world.officer).state == "approved"
+
+
+def test_an_officer_who_proposes_sees_no_rivals_scores_or_ranks(world):
+    from kiban.core.testing import page_text, signed_in
+
+    own, other = _officer_who_proposes(world)
+    w.close_call(world)
+    services.allocation_compute(analysis_call=world.analysis_call, actor=other)
+    call_id = world.analysis_call.call_id
+    conflicted = signed_in(world.officer)
+    assert conflicted.get(f"/api/biobank/analysis-calls/calls/{call_id}/allocation").status_code == 403
+    detail = conflicted.get(f"/biobank/analysis-calls/{call_id}/")
+    assert detail.status_code == 200
+    assert "4.00" not in page_text(detail) and 'id="allocation-link"' not in detail.content.decode()
+    rival = Proposal.objects.exclude(pk=own.pk).get()
+    assert "4.00" not in page_text(conflicted.get(rival.get_absolute_url()))
+    # Another officer sees them
+    assert "4.00" in page_text(signed_in(other).get(f"/biobank/analysis-calls/{call_id}/"))
+    assert signed_in(other).get(f"/api/biobank/analysis-calls/calls/{call_id}/allocation").status_code == 200
