@@ -20,6 +20,7 @@ NAV = [
     "Cryo-EM network",
     "Cryo-EM turnaround",
     "Genome reference panel",
+    "Analysis funding calls",
     "Bioresources",
     "Sequencing progress",
     "Bioresource statistics",

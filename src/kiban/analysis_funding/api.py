@@ -31,7 +31,7 @@ class AssayOut(Schema):
     cost_per_sample_yen: int
 
 
-class CallOut(Schema):
+class AnalysisCallOut(Schema):
     id: int
     title: str
     title_en: str
@@ -95,7 +95,7 @@ class ProposalOut(Schema):
     submission_problems: list[str]
 
 
-class LineOut(Schema):
+class AllocationLineOut(Schema):
     proposal_id: int
     reference: str
     title: str
@@ -119,7 +119,7 @@ class AllocationOut(Schema):
     computed_at: datetime.datetime
     approved_at: datetime.datetime | None
     published_at: datetime.datetime | None
-    lines: list[LineOut]
+    lines: list[AllocationLineOut]
 
 
 class FundedOut(Schema):
@@ -220,7 +220,7 @@ def _address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-@router.get("/calls", response=responses(list[CallOut]), summary="Analysis funding calls")
+@router.get("/calls", response=responses(list[AnalysisCallOut]), summary="Analysis funding calls")
 @paginate(Page)
 def call_list(request):
     require(request.user, "analysis_funding.view_call")
@@ -229,7 +229,7 @@ def call_list(request):
 
 @router.post(
     "/calls",
-    response=responses(CallOut, *WRITE_REFUSALS, status=201),
+    response=responses(AnalysisCallOut, *WRITE_REFUSALS, status=201),
     summary="Open a call (agency officers)",
 )
 def call_create(request, payload: CallIn):
@@ -242,7 +242,7 @@ def call_create(request, payload: CallIn):
 
 
 @router.get(
-    "/calls/{call_id}", response=responses(CallOut, 404), summary="One call with its assays and costs"
+    "/calls/{call_id}", response=responses(AnalysisCallOut, 404), summary="One call with its assays and costs"
 )
 def call_detail(request, call_id: Id):
     require(request.user, "analysis_funding.view_call")
@@ -254,20 +254,22 @@ def call_detail(request, call_id: Id):
     response=responses(list[FundedOut], 404),
     summary="The funded proposals of a published allocation (public)",
 )
+@paginate(Page)
 def funded_list(request, call_id: Id):
     require(request.user, "analysis_funding.view_call")
-    return [
-        {
-            "proposal_id": line.proposal_id,
-            "title": line.proposal.title,
-            "proposer": str(line.proposal.created_by),
-            "organisation": line.proposal.organisation.name,
-            "assay": line.proposal.assay,
-            "allocated_samples": line.allocated_samples,
-            "allocated_yen": line.allocated_yen,
-        }
-        for line in selectors.funded_list(analysis_call=_call_or_404(call_id))
-    ]
+    return Rows(selectors.funded_list(analysis_call=_call_or_404(call_id)), _funded)
+
+
+def _funded(line) -> dict:
+    return {
+        "proposal_id": line.proposal_id,
+        "title": line.proposal.title,
+        "proposer": str(line.proposal.created_by),
+        "organisation": line.proposal.organisation.name,
+        "assay": line.proposal.assay,
+        "allocated_samples": line.allocated_samples,
+        "allocated_yen": line.allocated_yen,
+    }
 
 
 @router.get("/proposals", response=responses(list[ProposalOut], 403), summary="Proposals you may see")

@@ -371,7 +371,7 @@ def clinical_update_discard(request, id: Id):
     return _update_out(clinical.update_discard(update=_update(request, id), actor=request.user))
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     recorded_at: datetime.datetime
     kind: str
     item: str = Field(alias="what")
@@ -384,7 +384,10 @@ class EventOut(Schema):
     retracted: bool
 
 
-@router.get("/participants/{biobank}/{pseudonym}/timeline", response=responses(list[EventOut], 403, 404))
+@router.get(
+    "/participants/{biobank}/{pseudonym}/timeline", response=responses(list[TimelineEventOut], 403, 404)
+)
+@paginate(Page)
 def participant_timeline(request, biobank: str, pseudonym: str):
     """The participant's biobank's own curators (biobank.view_timeline): every version of their clinical
     information, newest record first; the look is recorded."""

@@ -26,7 +26,7 @@ BiobankCode = Annotated[str, Field(max_length=20)]
 MAX_BIOBANKS = 50
 
 
-class EventOut(Schema):
+class PartEventOut(Schema):
     step: str
     state: str
     actor: str | None
@@ -48,7 +48,7 @@ class PartOut(Schema):
     age_days: int
     overdue: bool
     agreements_missing: list[str]
-    timeline: list[EventOut]
+    timeline: list[PartEventOut]
 
 
 class RequestSummaryOut(Schema):
@@ -108,7 +108,7 @@ class RequestChangeIn(RequestFieldsIn):
     biobanks: list[BiobankCode] | None = Field(None, max_length=MAX_BIOBANKS)
 
 
-class WithdrawIn(Schema):
+class AccessWithdrawIn(Schema):
     reason: str = ""
 
 
@@ -372,7 +372,7 @@ def request_submit(request, request_id: Id):
 @router.post(
     "/{request_id}/withdraw", response=responses(RequestOut, *WRITE_REFUSALS), summary="Withdraw the request"
 )
-def request_withdraw(request, request_id: Id, payload: WithdrawIn):
+def request_withdraw(request, request_id: Id, payload: AccessWithdrawIn):
     access = get_object_or_404(AccessRequest, pk=request_id)
     services.request_withdraw(request=access, actor=request.user, reason=payload.reason)
     return _request_out(request, access.pk)

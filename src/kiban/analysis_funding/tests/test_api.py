@@ -95,6 +95,6 @@ def test_the_allocation_is_computed_approved_and_published(world):
     recompute = _post(officer, f"/calls/{call_id}/allocation/compute")
     assert recompute.status_code == 409 and recompute.json()["code"] == "allocation_approved"
     assert _post(officer, f"/calls/{call_id}/allocation/publish").json()["state"] == "published"
-    funded = signed_in(world.colleague).get(f"{BASE}/calls/{call_id}/funded").json()
+    funded = signed_in(world.colleague).get(f"{BASE}/calls/{call_id}/funded").json()["items"]
     assert [f["allocated_yen"] for f in funded] == [3_000_000, 320_000]
     assert signed_in(world.colleague).get(f"{BASE}/calls/{call_id}/allocation").status_code == 403

@@ -248,7 +248,8 @@ def test_the_api_previews_applies_and_reads_the_timeline(backdated, curator):
     assert again.status_code == 409
     timeline = client.get("/api/biobank/participants/TMM/P001/timeline")
     assert timeline.status_code == 200
-    assert [event["item"] for event in timeline.json() if event["kind"] == "Laboratory value"] == ["HbA1c"]
+    events = timeline.json()["items"]
+    assert [event["item"] for event in events if event["kind"] == "Laboratory value"] == ["HbA1c"]
     search = client.post(
         "/api/biobank/search",
         {"criteria": {"lab": {"item": "hba1c", "min": 7}}, "recorded_on": TODAY.isoformat()},

@@ -37,8 +37,8 @@ def test_every_app_with_demo_data_registers_its_loader_after_those_it_uses():
 
     # then `kiban demo` runs each of them once, each after the loaders it names
     assert sorted(everything) == [
-        "binds", "biobank", "bioresources", "certification", "core", "facilities", "facility_operations",
-        "genome", "ledger", "programmes", "seeds", "sequencing",
+        "analysis_funding", "binds", "biobank", "biobank_access", "bioresources", "certification", "core",
+        "facilities", "facility_operations", "genome", "ledger", "programmes", "seeds", "sequencing",
     ]  # fmt: skip
     for position, loader in enumerate(demo_loaders()):
         assert set(loader.after) <= set(everything[:position]), loader.name

@@ -48,8 +48,11 @@ def demo(_demo_without_genome, db):
 
 
 # Open to anyone, for programs (it documents the public Beacon); not a page a visitor browses to.
-# The BINDS support and bioresource catalogues are public too; a visitor reaches them by their address.
-OPEN_TO_VISITORS = {"api:openapi-view", "binds:catalogue", "bioresources:catalogue"}
+# The BINDS support and bioresource catalogues and the analysis-funding calls are public too; a visitor
+# reaches them by their address.
+OPEN_TO_VISITORS = {
+    "api:openapi-view", "binds:catalogue", "bioresources:catalogue", "analysis_funding:call-list",
+}  # fmt: skip
 
 
 def _walk(client: Client, who: str) -> list[str]:
@@ -97,6 +100,7 @@ def test_an_auditor_is_not_shown_seeds_but_is_shown_the_audit_trail(db):
         "BINDS support",
         "Cryo-EM network",
         "Genome reference panel",
+        "Analysis funding calls",
         "Bioresources",
         "Sequencing progress",
         "Accounts and invoices",
@@ -115,10 +119,10 @@ def test_an_anonymous_visitor_gets_no_navigation_as_no_page_is_public(db):
     # when they open the sign-in page, there is no navigation
     assert nav_links(visitor.get(reverse("login"))) == []
     # because every page it could list asks them to sign in, budgets and the genome panel included; only
-    # the public catalogues (BINDS support, bioresources) and the API's documentation (for programs, with the
-    # public Beacon) open without signing in
+    # the public catalogues (BINDS support, bioresources), the calls for analysis funding and the API's
+    # documentation (for programs, with the public Beacon) open without signing in
     opened = [e.url_name for e in navigation_entries() if not _refused(visitor.get(reverse(e.url_name)))]
-    assert sorted(opened) == ["api:openapi-view", "binds:catalogue", "bioresources:catalogue"]
+    assert sorted(opened) == sorted(OPEN_TO_VISITORS)
 
 
 def test_a_navigation_entry_needs_exactly_one_way_to_decide_who_sees_it():
