@@ -265,3 +265,26 @@ def test_the_api_previews_applies_and_reads_the_timeline(backdated, curator):
     researcher = signed_in(user_with_role(Role.RESEARCHER))
     assert researcher.get(f"/api/biobank/clinical-updates/{body['id']}").status_code == 403
     assert researcher.get("/api/biobank/participants/TMM/P001/timeline").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("leaf", "message"),
+    [
+        ({"covid19": {"min_scale": 11}}, "from 1 to 10"),
+        ({"covid19": {"severity": 4}}, "min_scale"),
+        ({"lab": {"item": "HbA1c", "min": float("nan")}}, "below 10⁹"),
+        ({"lab": {"item": "HbA1c", "min": 9, "max": 5}}, "above the highest"),
+        ({"lab": {"min": 5}}, "is written"),
+        ({"vital_status": "missing"}, "vital status"),
+        ({"vaccination": "x\x00"}, "NUL"),
+    ],
+)
+def test_clinical_criteria_that_cannot_be_read_say_why(leaf, message):
+    from kiban.biobank.criteria import CriteriaError, GenomeAccess, normalise
+
+    genome = GenomeAccess(may_use=lambda _d: False, carriers=lambda _d, _v: [], variant_id=str)
+    with pytest.raises(CriteriaError, match=message):
+        normalise(leaf, genome=genome, codes={"biobanks": set(), "collections": set()})
+    assert normalise({"lab": {"item": "HbA1c", "min": 6.5}}, genome=genome, codes={}) == {
+        "lab": {"item": "hba1c", "min": 6.5}
+    }
