@@ -407,7 +407,7 @@ def _model(kind: str) -> type:
     return Diagnosis if kind == FactKind.DIAGNOSIS else ClinicalFact
 
 
-def _current(biobank: Biobank, lines: list[Line], *, lock: bool) -> dict[tuple, Any]:
+def _current(lines: list[Line], *, lock: bool) -> dict[tuple, Any]:
     """The current versions of the facts the lines name, by (participant id, kind, key)."""
     ids = {line.participant_id for line in lines if line.participant_id is not None}
     found: dict[tuple, Any] = {}
@@ -476,7 +476,7 @@ def _classify(biobank: Biobank, lines: list[Line], *, lock: bool = False) -> dic
             }
             continue
         seen[identity] = line.number
-    current = _current(biobank, lines, lock=lock)
+    current = _current(lines, lock=lock)
     for line in lines:
         if line.status:
             continue
@@ -494,10 +494,6 @@ def _classify(biobank: Biobank, lines: list[Line], *, lock: bool = False) -> dic
         else:
             line.status = "unchanged"
     return current
-
-
-def _lines(update: ClinicalUpdate) -> list[Line]:
-    return [Line(**data) for data in update.lines]
 
 
 def update_preview(*, biobank: Biobank, name: str, content: bytes, actor) -> ClinicalUpdate:
@@ -540,7 +536,6 @@ def _version(line: Line, *, update: ClinicalUpdate, actor, now: datetime.datetim
         "update": update,
     }
     if line.retract and previous is not None:  # a retraction keeps what it retracts, marked in error
-        values = _stored_values(previous)
         common["valid_until"] = previous.valid_until
         if line.kind == FactKind.DIAGNOSIS:
             return Diagnosis(
@@ -548,7 +543,7 @@ def _version(line: Line, *, update: ClinicalUpdate, actor, now: datetime.datetim
                 diagnosed_on=previous.diagnosed_on, **common,
             )  # fmt: skip
         return ClinicalFact(
-            kind=previous.kind, key=previous.key, item=values[0], valid_from=previous.valid_from,
+            kind=previous.kind, key=previous.key, item=previous.item, valid_from=previous.valid_from,
             value_number=previous.value_number, value_text=previous.value_text, unit=previous.unit, **common,
         )  # fmt: skip
     if line.kind == FactKind.DIAGNOSIS:
@@ -588,7 +583,7 @@ def update_apply(*, update: ClinicalUpdate, actor) -> ClinicalUpdate:
                 % {"count": update.rejected},
                 "rejected_lines",
             )
-        lines = _lines(update)
+        lines = lines_of(update)
         previewed = [line.status for line in lines]
         current = _classify(update.biobank, lines, lock=True)
         if [line.status for line in lines] != previewed:
@@ -639,7 +634,7 @@ def update_discard(*, update: ClinicalUpdate, actor) -> ClinicalUpdate:
 
 def lines_of(update: ClinicalUpdate) -> list[Line]:
     """The file's checked lines as kept with it."""
-    return _lines(update)
+    return [Line(**data) for data in update.lines]
 
 
 def example_file(biobank: Biobank) -> str:

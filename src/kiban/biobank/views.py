@@ -206,12 +206,13 @@ def association(request):
 
 
 def _curated(user):
-    """The biobanks the user curates (biobank.update_clinical on each)."""
-    return [
-        b
+    """The biobanks the user curates (biobank.update_clinical on each), as a queryset for the forms."""
+    ids = [
+        b.pk
         for b in Biobank.objects.select_related("organisation")
         if user.has_perm("biobank.update_clinical", b)
     ]
+    return Biobank.objects.filter(pk__in=ids).select_related("organisation")
 
 
 def curator_page(view):
@@ -233,9 +234,7 @@ def updates(request):
     biobanks = _curated(request.user)
     status = 200
     if request.method == "POST":
-        form = UpdateUploadForm(
-            request.POST, request.FILES, biobanks=Biobank.objects.filter(pk__in=[b.pk for b in biobanks])
-        )
+        form = UpdateUploadForm(request.POST, request.FILES, biobanks=biobanks)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -251,10 +250,10 @@ def updates(request):
                 return redirect("biobank:update-detail", update.pk)
         status = 400
     else:
-        form = UpdateUploadForm(biobanks=Biobank.objects.filter(pk__in=[b.pk for b in biobanks]))
+        form = UpdateUploadForm(biobanks=biobanks)
     context = {
         "form": form,
-        "timeline_form": TimelineForm(biobanks=Biobank.objects.filter(pk__in=[b.pk for b in biobanks])),
+        "timeline_form": TimelineForm(biobanks=biobanks),
         "biobanks": biobanks,
         "updates": paginate(
             request,
@@ -330,7 +329,7 @@ def update_discard(request, pk: int):
 @curator_page
 def timeline_open(request):
     """Biobank curators (biobank.view_clinicalupdate): opens a participant's timeline by id."""
-    biobanks = Biobank.objects.filter(pk__in=[b.pk for b in _curated(request.user)])
+    biobanks = _curated(request.user)
     form = TimelineForm(request.GET, biobanks=biobanks)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
